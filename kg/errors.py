@@ -1,0 +1,34 @@
+"""Typed exceptions. Library code raises these; only `kg.cli` turns them into
+messages and exit codes (STYLE.md §5)."""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base of every error `kg` raises on purpose."""
+
+
+class InputError(KgError):
+    """An input file cannot be used: says which file, what is wrong, what to do."""
+
+    def __init__(self, path: str | None, reason: str, hint: str = "") -> None:
+        self.path = path
+        self.reason = reason
+        self.hint = hint
+        where = path if path is not None else "<text>"
+        message = f"{where}: {reason}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class NotANoticeError(InputError):
+    """The text decodes fine but is not an inspection rectification notice."""
+
+
+class StoreError(KgError):
+    """The embedded store or a remote SPARQL endpoint failed."""
+
+
+class GoldError(KgError):
+    """A gold file for `kg eval` is missing or malformed."""

@@ -1,0 +1,1 @@
+"""Extractors: one module per kind of fact, each a plain typed function."""

@@ -1,0 +1,100 @@
+"""The extraction pipeline, written out in one place (STYLE.md §1).
+
+    Source ─outline─▶ Outline ─extract─▶ facts ─link─▶ Notice
+
+Each stage is a plain typed function in its own module; this module only
+chains them and attaches facts to the places they belong (a 《》 title to the
+measure whose span contains it, categories to problems).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from kg.extract.categories import classify_problem
+from kg.extract.metadata import find_metadata
+from kg.extract.numbers import find_amounts, find_dates, find_doc_numbers
+from kg.extract.persons import find_persons
+from kg.extract.problems import find_aspects
+from kg.extract.regulations import find_regulations, find_rule_mentions
+from kg.ingest import read_source, source_from_text
+from kg.model import Aspect, Notice, Problem, Regulation, Source
+from kg.outline import build_outline
+
+
+def notice_id(source: Source) -> str:
+    """A stable id: the file stem where there is a file, else a content hash."""
+    if source.path:
+        return Path(source.path).stem
+    return "notice-" + source.sha256[:12]
+
+
+def extract_source(source: Source) -> Notice:
+    outline = build_outline(source.text)
+    meta = find_metadata(source, outline)
+    regulations = find_regulations(source)
+    aspects = tuple(
+        _attach(aspect, regulations) for aspect in find_aspects(source, outline)
+    )
+    year = meta.published.iso[:4] if meta.published else None
+    default_year = int(year) if year else None
+    warnings = list(meta.warnings)
+    if not aspects:
+        warnings.append("no problems found under the notice's headings")
+    return Notice(
+        id=notice_id(source),
+        source=source,
+        title=meta.title,
+        publisher=meta.publisher,
+        published=meta.published,
+        inspected_org=meta.inspected_org,
+        inspecting_body=meta.inspecting_body,
+        inspection_group=meta.inspection_group,
+        inspection_start=meta.inspection_start,
+        inspection_end=meta.inspection_end,
+        feedback_date=meta.feedback_date,
+        counts=meta.counts,
+        aspects=aspects,
+        regulations=regulations,
+        rule_mentions=find_rule_mentions(source),
+        persons=find_persons(source),
+        doc_numbers=find_doc_numbers(source.text),
+        amounts=find_amounts(source.text),
+        dates=find_dates(source.text, default_year=default_year),
+        warnings=tuple(warnings),
+    )
+
+
+def extract_notice(text_or_path: str | Path) -> Notice:
+    if isinstance(text_or_path, Path):
+        return extract_source(read_source(text_or_path))
+    if len(text_or_path) < 4096 and "\n" not in text_or_path:
+        candidate = Path(text_or_path)
+        if candidate.is_file():
+            return extract_source(read_source(candidate))
+    return extract_source(source_from_text(text_or_path))
+
+
+def _attach(aspect: Aspect, regulations: tuple[Regulation, ...]) -> Aspect:
+    return dataclasses.replace(
+        aspect,
+        problems=tuple(_attach_problem(p, regulations) for p in aspect.problems),
+    )
+
+
+def _attach_problem(problem: Problem, regulations: tuple[Regulation, ...]) -> Problem:
+    measures = tuple(
+        dataclasses.replace(
+            m,
+            regulations=tuple(
+                r.title
+                for r in regulations
+                if any(m.span.contains(x.span) for x in r.mentions)
+            ),
+        )
+        for m in problem.measures
+    )
+    return dataclasses.replace(
+        problem, measures=measures, categories=classify_problem(problem)
+    )
