@@ -46,6 +46,8 @@ class Source:
     sha256: str  # of the raw input bytes: the identity used for caching and duplicates
     encoding: str  # utf-8, utf-8-sig, gb18030, utf-16, ...
     media_type: str  # text/plain or text/html
+    metadata: tuple[tuple[str, str], ...] = ()  # a web page's table: (发布机构, …)
+    warnings: tuple[str, ...] = ()  # e.g. "truncated UTF-8 sequence at the end dropped"
 
 
 # --- outline ---------------------------------------------------------------

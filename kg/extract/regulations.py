@@ -3,10 +3,13 @@ mentions of well-known rules."""
 
 from __future__ import annotations
 
+from kg.link import Gazetteer
 from kg.model import Regulation, RuleMention, Source
 
 
-def find_regulations(source: Source) -> tuple[Regulation, ...]:
+def find_regulations(
+    source: Source, gazetteer: Gazetteer | None = None
+) -> tuple[Regulation, ...]:
     raise NotImplementedError
 
 
