@@ -19,6 +19,7 @@ from kg.extract.persons import find_persons
 from kg.extract.problems import find_aspects
 from kg.extract.regulations import find_regulations, find_rule_mentions
 from kg.ingest import read_source, source_from_text
+from kg.link import Gazetteer
 from kg.model import Aspect, Notice, Problem, Regulation, Source
 from kg.outline import build_outline
 
@@ -30,10 +31,10 @@ def notice_id(source: Source) -> str:
     return "notice-" + source.sha256[:12]
 
 
-def extract_source(source: Source) -> Notice:
+def extract_source(source: Source, gazetteer: Gazetteer | None = None) -> Notice:
     outline = build_outline(source.text)
     meta = find_metadata(source, outline)
-    regulations = find_regulations(source)
+    regulations = find_regulations(source, gazetteer)
     aspects = tuple(
         _attach(aspect, regulations) for aspect in find_aspects(source, outline)
     )
@@ -66,14 +67,16 @@ def extract_source(source: Source) -> Notice:
     )
 
 
-def extract_notice(text_or_path: str | Path) -> Notice:
+def extract_notice(
+    text_or_path: str | Path, gazetteer: Gazetteer | None = None
+) -> Notice:
     if isinstance(text_or_path, Path):
-        return extract_source(read_source(text_or_path))
+        return extract_source(read_source(text_or_path), gazetteer)
     if len(text_or_path) < 4096 and "\n" not in text_or_path:
         candidate = Path(text_or_path)
         if candidate.is_file():
-            return extract_source(read_source(candidate))
-    return extract_source(source_from_text(text_or_path))
+            return extract_source(read_source(candidate), gazetteer)
+    return extract_source(source_from_text(text_or_path), gazetteer)
 
 
 def _attach(aspect: Aspect, regulations: tuple[Regulation, ...]) -> Aspect:
