@@ -1,0 +1,168 @@
+"""`Notice` → the JSON contract of `kg extract --format json` (DESIGN.md) and a
+readable text summary. Field names are fixed: add fields, never rename."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.model import (
+    Aspect,
+    Date,
+    Measure,
+    Notice,
+    Problem,
+    Regulation,
+    Span,
+)
+
+COUNT_KEYS = ("aspects", "categories", "problems", "rectified", "measures")
+EXTRA_COUNT_KEYS = ("tasks", "tasks_done")
+
+
+def _span(span: Span) -> list[int]:
+    return [span.start, span.end]
+
+
+def _text(span: Span | None) -> str | None:
+    return span.text if span is not None else None
+
+
+def _date(date: Date | None) -> str | None:
+    return date.iso if date is not None else None
+
+
+def notice_to_dict(notice: Notice) -> dict[str, Any]:
+    """The JSON object of one notice, as DESIGN.md defines it."""
+    body = notice.inspecting_body
+    group = notice.inspection_group
+    org = notice.inspected_org
+    return {
+        "id": notice.id,
+        "source": notice.source.path,
+        "sha256": notice.source.sha256,
+        "title": _text(notice.title),
+        "publisher": _text(notice.publisher),
+        "published": _date(notice.published),
+        "inspected_org": org.name if org else None,
+        "inspecting_body": body.name if body else None,
+        "inspecting_body_canonical": body.canonical if body else None,
+        "inspection_group": group.name if group else None,
+        "inspection_group_canonical": group.canonical if group else None,
+        "inspection_start": _date(notice.inspection_start),
+        "inspection_end": _date(notice.inspection_end),
+        "feedback_date": _date(notice.feedback_date),
+        "announced_counts": {
+            key: notice.count(key) for key in COUNT_KEYS + EXTRA_COUNT_KEYS
+        },
+        "aspects": [_aspect(a) for a in notice.aspects],
+        "regulations": [_regulation(r) for r in notice.regulations],
+        "rule_mentions": [
+            {"canonical": m.canonical, "key": m.key, "span": _span(m.span)}
+            for m in notice.rule_mentions
+        ],
+        "persons": [
+            {"name": p.name, "role": p.role, "span": _span(p.span)}
+            for p in notice.persons
+        ],
+        "doc_numbers": [
+            {"text": d.text, "span": _span(d.span)} for d in notice.doc_numbers
+        ],
+        "amounts": [
+            {"yuan": a.yuan, "approximate": a.approximate, "text": a.span.text,
+             "span": _span(a.span)}
+            for a in notice.amounts
+        ],
+        "warnings": list(notice.warnings),
+    }
+
+
+def _aspect(aspect: Aspect) -> dict[str, Any]:
+    return {
+        "path": aspect.path,
+        "label": aspect.label.text,
+        "span": _span(aspect.span),
+        "problems": [_problem(p) for p in aspect.problems],
+    }
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return {
+        "path": problem.path,
+        "label": problem.label.text,
+        "text": problem.span.text,
+        "span": _span(problem.span),
+        "group": _text(problem.group),
+        "categories": list(problem.categories),
+        "result": _text(problem.result),
+        "measures": [_measure(m) for m in problem.measures],
+    }
+
+
+def _measure(measure: Measure) -> dict[str, Any]:
+    return {
+        "text": measure.span.text,
+        "kind": str(measure.kind),
+        "span": _span(measure.span),
+        "regulations": list(measure.regulations),
+    }
+
+
+def _regulation(regulation: Regulation) -> dict[str, Any]:
+    return {
+        "title": regulation.title,
+        "canonical": regulation.canonical,
+        "key": regulation.key,
+        "kind": str(regulation.kind),
+        "level": regulation.level,
+        "mentions": [
+            {"span": _span(m.span), "relation": str(m.relation)}
+            for m in regulation.mentions
+        ],
+    }
+
+
+def notice_summary(notice: Notice) -> str:
+    """A few readable lines per notice for `kg extract` without --format json."""
+    body = notice.inspecting_body
+    group = notice.inspection_group
+    org = notice.inspected_org
+    problems = list(notice.problems())
+    measures = sum(len(p.measures) for p in problems)
+    period = "–".join(
+        d.iso for d in (notice.inspection_start, notice.inspection_end) if d
+    )
+    lines = [
+        f"{notice.id}: {_text(notice.title) or '(no title)'}",
+        f"  publisher     {_text(notice.publisher) or '-'}"
+        f"  published {_date(notice.published) or '-'}",
+        f"  inspection    {group.canonical if group else '-'}"
+        f" ({body.canonical if body else '-'})"
+        f" → {org.name if org else '-'}  {period or '-'}"
+        f"  feedback {_date(notice.feedback_date) or '-'}",
+        f"  findings      {len(notice.aspects)} aspects, {len(problems)} problems,"
+        f" {measures} measures",
+    ]
+    announced = ", ".join(
+        f"{c.key} {c.value}" for c in notice.counts
+    )
+    if announced:
+        lines.append(f"  announced     {announced}")
+    kinds: dict[str, int] = {}
+    for regulation in notice.regulations:
+        kinds[str(regulation.kind)] = kinds.get(str(regulation.kind), 0) + 1
+    lines.append(
+        f"  《》 titles    {len(notice.regulations)}"
+        + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ")"
+           if kinds else "")
+    )
+    if notice.rule_mentions:
+        rules = sorted({m.canonical for m in notice.rule_mentions})
+        lines.append(f"  rules named   {', '.join(rules)}")
+    if notice.persons:
+        lines.append(
+            "  persons       "
+            + ", ".join(f"{p.role}{p.name}" for p in notice.persons)
+        )
+    for warning in notice.warnings:
+        lines.append(f"  warning       {warning}")
+    return "\n".join(lines)
