@@ -1,0 +1,159 @@
+"""Generate a deterministic benchmark corpus of N distinct notices.
+
+    python benchmarks/make_corpus.py 1000 benchmarks/corpus/1000
+
+Each notice recombines sections of the real example notices with a new
+inspected unit, party committee, inspection group, dates and announced counts,
+and swaps part of its 《》 titles for titles drawn from a shared pool with a
+Zipf-like distribution, so that, as in reality, some regulations recur across
+many notices and most are local. A share of the notices uses full-width
+punctuation, another half-width, and about one in ten is an HTML page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import re
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "notices"
+
+# A top-level heading of the genre: 一、 … 十、 at the start of a line.
+TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、", re.MULTILINE)
+TITLE = re.compile(r"《[^《》\n]{1,80}》")
+
+SYLLABLES = (
+    "安白宝北昌成城崇大丹德定东丰福阜高广海汉和河衡红湖华怀淮黄会吉嘉建江金晋京靖九康莱"
+    "兰乐黎利临灵龙鹿罗洛梅蒙明南宁平浦齐祁青清庆泉仁荣瑞山商上邵石寿顺松泰唐天通桐万威"
+    "文武西仙湘祥新信兴秀宣阳扬宜义永于榆玉元岳云枣漳长昭肇镇正中忠周株庄资遵"
+)
+UNITS = """投资促进服务中心 市场监督管理局 自然资源局 财政局 教育局 卫生健康局 交通运输局
+住房和城乡建设局 农业农村局 文化和旅游局 统计局 医疗保障局 经济技术开发区
+高新技术产业开发区 人民医院 第一中学 供销合作社 街道""".split()
+PARTY_ORGS = ("党组", "党委", "党工委", "党总支")
+LEVELS = (("区委", "区"), ("县委", "县"), ("市委", "市"))
+ORDINALS = "一二三四五六七八九十"
+SHARED_TITLES = """中国共产党章程 中国共产党纪律处分条例 中国共产党问责条例
+中国共产党支部工作条例(试行) 中国共产党党组工作条例 关于新形势下党内政治生活的若干准则
+中国共产党廉洁自律准则 中国共产党巡视工作条例 党政机关公文处理工作条例
+党政机关厉行节约反对浪费条例 党政机关国内公务接待管理规定 干部选拔任用工作条例
+中国共产党发展党员工作细则 中国共产党党员教育管理工作条例 会计法 预算法 政府采购法
+招标投标法 公务员法 监察法 信访工作条例 行政事业单位内部控制规范(试行) 习近平谈治国理政
+习近平新时代中国特色社会主义思想学习纲要""".split()
+LOCAL_HEADS = """财务管理制度 公务接待管理办法 差旅费管理办法 “三重一大”决策制度实施办法
+党组会议议事规则 意识形态工作责任制实施方案 干部人事档案管理办法 考勤管理制度
+党风廉政建设责任清单 理论学习中心组学习计划 公务用车管理规定 政府采购内部控制制度""".split()
+HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
+FULL_TO_HALF = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"})
+
+
+def split_sections(text: str) -> tuple[str, list[str]]:
+    """The text before the first top-level heading, and the top-level sections."""
+    starts = [m.start() for m in TOP_HEADING.finditer(text)]
+    if not starts:
+        return text, []
+    bounds = starts + [len(text)]
+    pairs = zip(bounds, bounds[1:], strict=False)
+    return text[: starts[0]], [text[a:b] for a, b in pairs]
+
+
+def place_name(rng: random.Random) -> str:
+    return "".join(rng.sample(SYLLABLES, 2))
+
+
+def shared_title(rng: random.Random) -> str:
+    # Zipf-like: the first titles of the pool are drawn far more often.
+    index = min(int(rng.paretovariate(1.2)) - 1, len(SHARED_TITLES) - 1)
+    return SHARED_TITLES[index]
+
+
+def notice_text(index: int, rng: random.Random, bases: list[list[str]]) -> str:
+    level, suffix = rng.choice(LEVELS)
+    locality = place_name(rng) + suffix
+    unit = locality + rng.choice(UNITS)
+    org = unit + rng.choice(PARTY_ORGS)
+    group = f"{level}第{ORDINALS[rng.randrange(10)]}巡察组"
+    year = rng.randrange(2016, 2025)
+    start_month = rng.randrange(1, 9)
+    start_day, end_day = rng.randrange(1, 28), rng.randrange(1, 28)
+    end_month = start_month + rng.randrange(1, 3)
+    feedback_month = end_month + rng.randrange(1, 3)
+    published_month = min(feedback_month + rng.randrange(2, 4), 12)
+    sections = list(rng.choice(bases))
+    rng.shuffle(sections)
+    sections = sections[: rng.randrange(1, len(sections) + 1)]
+    aspects = len(sections)
+    problems = rng.randrange(aspects * 2, aspects * 6 + 1)
+    body = "\n".join(sections)
+    body = TITLE.sub(
+        lambda m: m.group(0) if rng.random() < 0.5 else _retitle(rng, locality), body
+    )
+    text = (
+        f"{org}关于巡察整改进展情况的通报\n"
+        f"根据{level}统一部署,{year}年{start_month}月{start_day}日至{end_month}月{end_day}日,"
+        f"{group}对{org}进行了巡察。{feedback_month}月{rng.randrange(1, 28)}日,"
+        f"{group}向{org}反馈了巡察意见。按照党务公开原则和巡察工作有关要求,"
+        f"现将巡察整改情况予以公布。\n"
+        f"对{level}巡察组反馈的{aspects}个方面{problems}项问题,已完成整改{problems}个。"
+        f"(编号{index})\n"
+        f"{body}\n"
+        f"{org}\n{year}年{published_month}月{rng.randrange(1, 28)}日\n"
+    )
+    return text.translate(HALF_TO_FULL if rng.random() < 0.4 else FULL_TO_HALF)
+
+
+def _retitle(rng: random.Random, locality: str) -> str:
+    if rng.random() < 0.6:
+        return f"《{shared_title(rng)}》"
+    return f"《{locality}{rng.choice(LOCAL_HEADS)}》"
+
+
+def html_page(text: str) -> str:
+    lines = text.strip("\n").split("\n")
+    paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines[1:])
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(lines[0])}</title>"
+        "<script>var _hmt = _hmt || [];</script><style>.nav{color:red}</style></head>"
+        "<body><div class=\"nav\"><a href=\"/\">首页</a>"
+        " <a href=\"#\">无障碍浏览</a></div>"
+        "<div class=\"position\">您现在的位置: 首页 > 巡察整改 > 正文</div>"
+        f"<h1>{html.escape(lines[0])}</h1>"
+        f"<div class=\"TRS_Editor\">\n{paragraphs}\n</div>"
+        "<div class=\"footer\"><a href=\"javascript:window.close()\">关闭窗口</a></div>"
+        "</body></html>\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="number of notices")
+    parser.add_argument("out", type=Path, help="output folder")
+    parser.add_argument("--seed", type=int, default=20261121)
+    parser.add_argument("--html-share", type=float, default=0.1)
+    args = parser.parse_args(argv)
+    bases = []
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        _, sections = split_sections(path.read_text(encoding="utf-8"))
+        if sections:
+            bases.append(sections)
+    if not bases:
+        print(f"make_corpus: no example notices in {EXAMPLES}", file=sys.stderr)
+        return 2
+    rng = random.Random(args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for index in range(args.n):
+        text = notice_text(index, rng, bases)
+        if rng.random() < args.html_share:
+            name, data = f"notice-{index:06d}.html", html_page(text)
+        else:
+            name, data = f"notice-{index:06d}.txt", text
+        (args.out / name).write_text(data, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
