@@ -32,11 +32,17 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
     help="text: a readable summary; json: the contract of DESIGN.md.",
 )
 @click.option(
-    "--gazetteer", "gazetteers", multiple=True, type=click.Path(path_type=Path),
+    "--gazetteer",
+    "gazetteers",
+    multiple=True,
+    type=click.Path(path_type=Path),
     help="Extra regulation gazetteer TSV (e.g. laws.tsv); repeatable.",
 )
 def extract(files: tuple[Path, ...], fmt: str, gazetteers: tuple[Path, ...]) -> None:
@@ -69,7 +75,9 @@ def extract(files: tuple[Path, ...], fmt: str, gazetteers: tuple[Path, ...]) -> 
 
 @main.command(name="eval")
 @click.option(
-    "--gold", "gold_dir", required=True,
+    "--gold",
+    "gold_dir",
+    required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder of gold <id>.json files.",
 )
@@ -90,28 +98,56 @@ def evaluate_command(gold_dir: Path, files: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=DEFAULT_OUT,
-              show_default=True, help="Output folder.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores).")
-@click.option("--prune", is_flag=True,
-              help="Remove notices whose input file is gone from the graph.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove notices whose input file is gone from the graph.",
+)
 @click.option("--strict", is_flag=True, help="Warnings count as failures.")
-@click.option("--gazetteer", "gazetteers", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Extra regulation gazetteer TSV (e.g. laws.tsv); repeatable.")
+@click.option(
+    "--gazetteer",
+    "gazetteers",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra regulation gazetteer TSV (e.g. laws.tsv); repeatable.",
+)
 @click.option("--no-html", is_flag=True, help="Skip the HTML pages.")
 def build(
-    inputs: tuple[Path, ...], out: Path, jobs: int | None, prune: bool,
-    strict: bool, gazetteers: tuple[Path, ...], no_html: bool,
+    inputs: tuple[Path, ...],
+    out: Path,
+    jobs: int | None,
+    prune: bool,
+    strict: bool,
+    gazetteers: tuple[Path, ...],
+    no_html: bool,
 ) -> None:
     """Build the knowledge graph of the notices in INPUTS (files or folders)."""
     from kg.build import build_corpus
 
     try:
         report = build_corpus(
-            list(inputs), out, jobs=jobs, prune=prune, gazetteers=list(gazetteers),
-            progress=sys.stderr.isatty(), html=not no_html,
+            list(inputs),
+            out,
+            jobs=jobs,
+            prune=prune,
+            gazetteers=list(gazetteers),
+            progress=sys.stderr.isatty(),
+            html=not no_html,
         )
     except KgError as error:
         _fail(str(error))
@@ -120,10 +156,21 @@ def build(
 
 
 @main.command()
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=DEFAULT_OUT,
-              show_default=True, help="The build's output folder.")
-@click.option("--graph", "graph_file", type=click.Path(exists=True, path_type=Path),
-              default=None, help="Validate this Turtle/TriG file instead.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="The build's output folder.",
+)
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Validate this Turtle/TriG file instead.",
+)
 def validate(out: Path, graph_file: Path | None) -> None:
     """Check the built graph against the SHACL shapes in ontology/shapes.ttl."""
     from kg.rdf.validate import validate_graph
@@ -141,24 +188,46 @@ def validate(out: Path, graph_file: Path | None) -> None:
 
 def _result_options(function):  # type: ignore[no-untyped-def]
     function = click.option(
-        "--format", "fmt", type=click.Choice(["table", "csv", "json"]),
-        default="table", show_default=True)(function)
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+    )(function)
     function = click.option(
-        "--endpoint", default=None,
-        help="A SPARQL 1.1 query endpoint URL instead of the local store.")(function)
+        "--endpoint",
+        default=None,
+        help="A SPARQL 1.1 query endpoint URL instead of the local store.",
+    )(function)
     function = click.option(
-        "-o", "--out", type=click.Path(path_type=Path), default=DEFAULT_OUT,
-        show_default=True, help="The build's output folder (holds store/).")(function)
+        "-o",
+        "--out",
+        type=click.Path(path_type=Path),
+        default=DEFAULT_OUT,
+        show_default=True,
+        help="The build's output folder (holds store/).",
+    )(function)
     return function
 
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
-              default=None, help="Read the query from a .rq file.")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Read the query from a .rq file.",
+)
 @_result_options
-def sparql(query: str | None, query_file, fmt: str, endpoint: str | None,  # type: ignore[no-untyped-def]
-           out: Path) -> None:
+def sparql(
+    query: str | None,
+    query_file,
+    fmt: str,
+    endpoint: str | None,  # type: ignore[no-untyped-def]
+    out: Path,
+) -> None:
     """Run a SPARQL QUERY against the store (or --endpoint)."""
     from kg.store import run_query
     from kg.tables import render
@@ -174,12 +243,26 @@ def sparql(query: str | None, query_file, fmt: str, endpoint: str | None,  # typ
 
 
 @main.command()
-@click.option("--endpoint", required=True,
-              help="Graph Store Protocol URL of the server (e.g. http://host/store).")
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=DEFAULT_OUT,
-              show_default=True, help="The build's output folder (holds store/).")
-@click.option("--timeout", type=float, default=60.0, show_default=True,
-              help="Seconds to wait for each request.")
+@click.option(
+    "--endpoint",
+    required=True,
+    help="Graph Store Protocol URL of the server (e.g. http://host/store).",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="The build's output folder (holds store/).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for each request.",
+)
 def push(endpoint: str, out: Path, timeout: float) -> None:
     """Load every notice's named graph into a SPARQL 1.1 server (PUT per graph).
 

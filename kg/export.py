@@ -68,8 +68,12 @@ def notice_to_dict(notice: Notice) -> dict[str, Any]:
             {"text": d.text, "span": _span(d.span)} for d in notice.doc_numbers
         ],
         "amounts": [
-            {"yuan": a.yuan, "approximate": a.approximate, "text": a.span.text,
-             "span": _span(a.span)}
+            {
+                "yuan": a.yuan,
+                "approximate": a.approximate,
+                "text": a.span.text,
+                "span": _span(a.span),
+            }
             for a in notice.amounts
         ],
         "warnings": list(notice.warnings),
@@ -142,9 +146,7 @@ def notice_summary(notice: Notice) -> str:
         f"  findings      {len(notice.aspects)} aspects, {len(problems)} problems,"
         f" {measures} measures",
     ]
-    announced = ", ".join(
-        f"{c.key} {c.value}" for c in notice.counts
-    )
+    announced = ", ".join(f"{c.key} {c.value}" for c in notice.counts)
     if announced:
         lines.append(f"  announced     {announced}")
     kinds: dict[str, int] = {}
@@ -152,16 +154,18 @@ def notice_summary(notice: Notice) -> str:
         kinds[str(regulation.kind)] = kinds.get(str(regulation.kind), 0) + 1
     lines.append(
         f"  《》 titles    {len(notice.regulations)}"
-        + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ")"
-           if kinds else "")
+        + (
+            " (" + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ")"
+            if kinds
+            else ""
+        )
     )
     if notice.rule_mentions:
         rules = sorted({m.canonical for m in notice.rule_mentions})
         lines.append(f"  rules named   {', '.join(rules)}")
     if notice.persons:
         lines.append(
-            "  persons       "
-            + ", ".join(f"{p.role}{p.name}" for p in notice.persons)
+            "  persons       " + ", ".join(f"{p.role}{p.name}" for p in notice.persons)
         )
     for warning in notice.warnings:
         lines.append(f"  warning       {warning}")

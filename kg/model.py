@@ -99,14 +99,15 @@ class Outline:
 class Date:
     iso: str  # YYYY-MM-DD
     span: Span
-    inferred_year: bool = False  # the text omitted the year (4月1日) and context gave it
+    inferred_year: bool = False  # the year was omitted (4月1日); context gave it
 
 
 @dataclass(frozen=True, slots=True)
 class Count:
     """A figure the notice itself announces: 5个方面, 28项问题, 156条具体整改措施."""
 
-    key: str  # aspects | categories | problems | rectified | measures | tasks | tasks_done
+    # aspects | categories | problems | rectified | measures | tasks | tasks_done
+    key: str
     value: int
     span: Span
 

@@ -18,14 +18,28 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "notices"
 NOTICES = sorted(p.stem for p in EXAMPLES.glob("*.txt"))
 
 HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
-FULL_TO_HALF = str.maketrans({v: k for k, v in ((",", "，"), (":", "："), (";", "；"),
-                                                ("(", "（"), (")", "）"))})
+FULL_TO_HALF = str.maketrans(
+    {v: k for k, v in ((",", "，"), (":", "："), (";", "；"), ("(", "（"), (")", "）"))}
+)
 
 CONTRACT_FIELDS = {
-    "id", "source", "title", "publisher", "published", "inspected_org",
-    "inspecting_body", "inspection_group", "inspection_start", "inspection_end",
-    "feedback_date", "announced_counts", "aspects", "regulations",
-    "rule_mentions", "persons", "doc_numbers",
+    "id",
+    "source",
+    "title",
+    "publisher",
+    "published",
+    "inspected_org",
+    "inspecting_body",
+    "inspection_group",
+    "inspection_start",
+    "inspection_end",
+    "feedback_date",
+    "announced_counts",
+    "aspects",
+    "regulations",
+    "rule_mentions",
+    "persons",
+    "doc_numbers",
 }
 
 
@@ -43,9 +57,15 @@ def all_spans(notice: Notice) -> list[Span]:
     for value in (notice.title, notice.publisher):
         if value is not None:
             spans.append(value)
-    for fact in (notice.published, notice.inspection_start, notice.inspection_end,
-                 notice.feedback_date, notice.inspected_org, notice.inspecting_body,
-                 notice.inspection_group):
+    for fact in (
+        notice.published,
+        notice.inspection_start,
+        notice.inspection_end,
+        notice.feedback_date,
+        notice.inspected_org,
+        notice.inspecting_body,
+        notice.inspection_group,
+    ):
         if fact is not None:
             spans.append(fact.span)
     spans += [c.span for c in notice.counts]
@@ -71,7 +91,12 @@ def test_json_has_every_contract_field(notices: dict[str, Notice], name: str) ->
     document = notice_to_dict(notices[name])
     assert CONTRACT_FIELDS <= set(document)
     assert set(document["announced_counts"]) >= {
-        "aspects", "categories", "problems", "rectified", "measures"}
+        "aspects",
+        "categories",
+        "problems",
+        "rectified",
+        "measures",
+    }
     for aspect in document["aspects"]:
         assert {"label", "span", "problems"} <= set(aspect)
         for problem in aspect["problems"]:
@@ -81,18 +106,24 @@ def test_json_has_every_contract_field(notices: dict[str, Notice], name: str) ->
     for regulation in document["regulations"]:
         assert {"title", "canonical", "kind", "mentions"} <= set(regulation)
         assert regulation["kind"] in {
-            "law", "party_regulation", "normative_document", "other"}
+            "law",
+            "party_regulation",
+            "normative_document",
+            "other",
+        }
         for mention in regulation["mentions"]:
             assert mention["relation"] in {"cites", "studies", "enacts", "violates"}
 
 
 @pytest.mark.parametrize("name", NOTICES)
-def test_every_span_is_the_text_it_claims(notices: dict[str, Notice], name: str) -> None:
+def test_every_span_is_the_text_it_claims(
+    notices: dict[str, Notice], name: str
+) -> None:
     notice = notices[name]
     spans = all_spans(notice)
     assert len(spans) > 50
     for span in spans:
-        assert notice.source.text[span.start:span.end] == span.text
+        assert notice.source.text[span.start : span.end] == span.text
 
 
 @pytest.mark.parametrize("name", NOTICES)
@@ -122,8 +153,11 @@ def facts(notice: Notice) -> dict[str, Any]:
         if isinstance(value, list):
             return [fold(v) for v in value]
         if isinstance(value, dict):
-            return {k: fold(v) for k, v in value.items()
-                    if k not in {"span", "source", "sha256", "id", "key"}}
+            return {
+                k: fold(v)
+                for k, v in value.items()
+                if k not in {"span", "source", "sha256", "id", "key"}
+            }
         return value
 
     folded = fold(document)
@@ -132,7 +166,9 @@ def facts(notice: Notice) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", NOTICES)
-@pytest.mark.parametrize("table", [HALF_TO_FULL, FULL_TO_HALF], ids=["to-full", "to-half"])
+@pytest.mark.parametrize(
+    "table", [HALF_TO_FULL, FULL_TO_HALF], ids=["to-full", "to-half"]
+)
 def test_punctuation_width_does_not_change_the_facts(
     notices: dict[str, Notice], name: str, table: dict[int, str]
 ) -> None:
@@ -154,8 +190,18 @@ def test_a_government_web_page_yields_the_same_facts(
         source_from_bytes(page.encode("utf-8"), path=f"{name}.html")
     )
     expected, got = facts(notice), facts(from_page)
-    for field in ("inspected_org", "inspecting_body", "inspection_group",
-                  "inspection_start", "inspection_end", "feedback_date",
-                  "announced_counts", "aspects", "regulations", "rule_mentions",
-                  "persons", "doc_numbers"):
+    for field in (
+        "inspected_org",
+        "inspecting_body",
+        "inspection_group",
+        "inspection_start",
+        "inspection_end",
+        "feedback_date",
+        "announced_counts",
+        "aspects",
+        "regulations",
+        "rule_mentions",
+        "persons",
+        "doc_numbers",
+    ):
         assert got[field] == expected[field], field
