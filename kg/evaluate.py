@@ -78,19 +78,20 @@ def _ratio(num: int, den: int) -> float | None:
 # --- label normalisation ---------------------------------------------------
 
 # Heading markers of the genre (kg.model.HeadingStyle): 一、 (一) 1. 1、 (1) ①
+# in full or half width; matched before NFKC, which would turn ① into a bare 1.
 _MARKER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)"
-    r"|\d+[.、]|\(\d+\)|[①-⑳])\s*"
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]"
+    r"|[0-9０-９]+[.．、]|[(（][0-9０-９]+[)）]|[①-⑳])"
 )
-# Field labels some notices put before the heading text: 反馈问题: / 问题:
-_LABEL_PREFIX = re.compile(r"^(?:反馈问题|问题)[::]\s*")
+# Field labels some notices put before the heading text: 反馈问题: / 问题：
+_LABEL_PREFIX = re.compile(r"^(?:反馈问题|问题):")
 # sanmen-2023 writes aspects as 关于“X”问题的整改进展情况 and problems as
 # 针对“X”问题的整改进展情况; dongjiaduan-2022 writes 关于“X”等问题的整改情况.
 _WRAPPER = re.compile(
     r"^(?:关于|针对|对)[“\"'‘]?(?P<core>.+?)[”\"'’]?等?问题的?整改(?:进展|落实)?情况$"
 )
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
-_TRAILING = re.compile(r"[。.;;,,::!!??、\s]+$")
+_TRAILING = re.compile(r"[。.;,:!?、]+$")  # after NFKC: half width
 
 
 def normalise_label(label: str) -> str:
@@ -100,9 +101,8 @@ def normalise_label(label: str) -> str:
     drop the marker, a 反馈问题: prefix, the 关于“…”问题的整改进展情况 wrapper,
     quotes and closing punctuation without changing the score.
     """
-    text = unicodedata.normalize("NFKC", label)
-    text = re.sub(r"\s+", "", text)
-    text = _MARKER.sub("", text)
+    text = _MARKER.sub("", re.sub(r"\s+", "", label))
+    text = unicodedata.normalize("NFKC", text)
     text = _LABEL_PREFIX.sub("", text)
     text = _TRAILING.sub("", text)
     match = _WRAPPER.match(text)
@@ -227,7 +227,7 @@ def _score_regulations(
         predicted_by_title.setdefault(title, regulation)
     titles = _score_multiset(
         "regulations",
-        gold_by_title,
+        list(gold_by_title),
         (_text(r.get("title")) or "" for r in predicted),
     )
     common = gold_by_title.keys() & predicted_by_title.keys()
