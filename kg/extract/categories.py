@@ -1,9 +1,223 @@
-"""Canonical issue categories for problems (SKOS scheme ontology/categories.ttl)."""
+"""Canonical issue categories for problems (SKOS scheme ontology/categories.ttl).
+
+The keywords and their weights live in ``kg/data/categories.json``, the one
+source this module reads; the scheme's ids and labels must agree with
+``ontology/categories.ttl`` (tests/test_categories.py checks both).
+
+A text scores, per category, the weights of the category's keywords times
+how often each occurs (at most MAX_REPEATS times, so one word repeated down a
+long sentence cannot outweigh everything else). A keyword counts only where it
+covers whole jieba tokens: a one-token keyword (党费, 意识形态) must be a token of
+the text and a longer phrase (违规接待, 理论学习中心组) a run of tokens, so a
+keyword inside an unrelated compound does not fire. Within a category a keyword
+found inside a longer keyword that was also found (八项规定 in 中央八项规定) is not
+counted again, so a weight means what it says: 4 names the category outright
+(三重一大), 3 a term that belongs to it alone, 2 a strong hint, 1 a weak one.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import jieba
+
+from kg.errors import KgError
 from kg.model import Problem
+
+# How much each part of a problem counts: its own label says most about it, the
+# 类 heading it sits under next, its statement least (it often strays into
+# examples). Measures are never scored: they say what was done, not what was wrong.
+LABEL_WEIGHT = 3
+GROUP_WEIGHT = 2
+STATEMENT_WEIGHT = 1
+# The statement's opening is where the problem is stated; later text is examples.
+STATEMENT_CHARS = 200
+# Secondary categories must score at least this fraction of the best one, so a
+# stray weak keyword does not tag a problem that is plainly about one thing.
+SECONDARY_FRACTION = 0.5
+MAX_CATEGORIES = 3
+# A topic named three times is named; more repeats add nothing.
+MAX_REPEATS = 3
+
+# Text removed before scoring: the notices wrap labels in “” ‘’ "" and write
+# “三会一课“ with mismatched quotes, which would break phrases apart.
+_QUOTES = re.compile(r"[\s\"'“”‘’「」『』〝〞]+")
+# Boilerplate of headings that says nothing about the problem:
+# 针对“…”问题的整改进展情况, 关于…等问题的整改情况.
+_BOILERPLATE = re.compile(r"(等)?问题(的)?整改(进展|落实|完成)?情况")
+
+_DATA = resources.files("kg").joinpath("data")
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str  # the concept's skos:notation: theory-study
+    label_zh: str  # skos:prefLabel@zh: 理论学习
+    label_en: str  # skos:prefLabel@en: Theoretical study
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyword:
+    term: str
+    weight: int
+    category: int  # index into _Lexicon.categories
+    shadowed_by: tuple[str, ...]  # longer keywords of the same category containing it
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    categories: tuple[Category, ...]
+    catch_all: str  # the id returned when no keyword is found at all
+    keywords: tuple[_Keyword, ...]
+
+
+def categories() -> tuple[Category, ...]:
+    """The categories of the scheme, in the lexicon's order (the catch-all last)."""
+    return _lexicon().categories
 
 
 def classify_problem(problem: Problem) -> tuple[str, ...]:
-    raise NotImplementedError
+    """Category ids for `problem`, best first; never empty.
+
+    Scores the label, the group heading and the opening of the statement (the
+    problem's own text before its first measure or result), weighted as above.
+    """
+    parts = [(problem.label.text, LABEL_WEIGHT)]
+    if problem.group is not None:
+        parts.append((problem.group.text, GROUP_WEIGHT))
+    statement = _statement(problem)
+    if statement:
+        parts.append((statement, STATEMENT_WEIGHT))
+    return _rank(_score(parts))
+
+
+def classify_text(text: str) -> tuple[str, ...]:
+    """Category ids for a free text (a heading, a sentence), best first; never empty."""
+    return _rank(_score([(text, 1)]))
+
+
+def _statement(problem: Problem) -> str:
+    """The problem's own text after its label, up to its first measure or result."""
+    ends = [m.span.start for m in problem.measures]
+    if problem.result is not None:
+        ends.append(problem.result.start)
+    start = max(problem.label.end, problem.span.start)
+    end = min([problem.span.end, *(e for e in ends if e >= start)])
+    offset = start - problem.span.start
+    return problem.span.text[offset : offset + min(end - start, STATEMENT_CHARS)]
+
+
+def _score(parts: Iterable[tuple[str, int]]) -> list[float]:
+    lexicon = _lexicon()
+    scores = [0.0] * len(lexicon.categories)
+    for text, weight in parts:
+        for keyword, count in _found(_normalise(text), lexicon):
+            scores[keyword.category] += weight * keyword.weight * count
+    return scores
+
+
+def _rank(scores: list[float]) -> tuple[str, ...]:
+    lexicon = _lexicon()
+    top = max(scores)
+    if top <= 0:
+        return (lexicon.catch_all,)
+    # Stable sort: ties keep the lexicon's order, so the output is deterministic.
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    return tuple(
+        lexicon.categories[i].id
+        for i in order[:MAX_CATEGORIES]
+        if scores[i] >= SECONDARY_FRACTION * top
+    )
+
+
+def _normalise(text: str) -> str:
+    # NFKC unifies full- and half-width forms: （一） and (一), ，and ,
+    text = unicodedata.normalize("NFKC", text)
+    return _BOILERPLATE.sub("", _QUOTES.sub("", text))
+
+
+def _found(text: str, lexicon: _Lexicon) -> list[tuple[_Keyword, int]]:
+    """The keywords found in `text` on token boundaries, minus shadowed ones,
+    with their number of occurrences (capped at MAX_REPEATS)."""
+    if not text:
+        return []
+    boundaries = {0}
+    position = 0
+    for token in _tokenise(text):
+        position += len(token)
+        boundaries.add(position)
+    found = [
+        (k, n)
+        for k in lexicon.keywords
+        if (n := _occurrences(k.term, text, boundaries))
+    ]
+    terms = {(k.category, k.term) for k, _ in found}
+    return [
+        (k, n)
+        for k, n in found
+        if not any((k.category, longer) in terms for longer in k.shadowed_by)
+    ]
+
+
+def _occurrences(term: str, text: str, boundaries: set[int]) -> int:
+    count = 0
+    start = text.find(term)
+    while start != -1 and count < MAX_REPEATS:
+        if start in boundaries and start + len(term) in boundaries:
+            count += 1
+        start = text.find(term, start + 1)
+    return count
+
+
+def _tokenise(text: str) -> list[str]:
+    _load_jieba()
+    return list(jieba.lcut(text))
+
+
+def _load_jieba() -> None:
+    """Load jieba's dictionary and our user dictionary, once per process.
+
+    jieba loads lazily on first use (~0.7 s); the lock keeps two threads from
+    both loading, which would add the user dictionary twice.
+    """
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    with _jieba_lock:
+        if _jieba_ready:
+            return
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        with resources.as_file(_DATA.joinpath("userdict.txt")) as path:
+            jieba.load_userdict(str(path))
+        _jieba_ready = True
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    raw = json.loads(_DATA.joinpath("categories.json").read_text("utf-8"))
+    cats: list[Category] = []
+    keywords: list[_Keyword] = []
+    for index, entry in enumerate(raw["categories"]):
+        cats.append(Category(entry["id"], entry["zh"], entry["en"]))
+        terms = {_normalise(t): int(w) for t, w in entry["keywords"].items()}
+        for term, weight in terms.items():
+            longer = tuple(t for t in terms if t != term and term in t)
+            keywords.append(_Keyword(term, weight, index, longer))
+    ids = {c.id for c in cats}
+    if raw["catch_all"] not in ids:
+        raise KgError(
+            f"kg/data/categories.json: catch_all {raw['catch_all']!r} is not the id"
+            " of a category (add the category or fix catch_all)"
+        )
+    return _Lexicon(tuple(cats), raw["catch_all"], tuple(keywords))
