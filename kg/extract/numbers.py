@@ -1,17 +1,350 @@
-"""Dates, document numbers (文号), money amounts and Chinese numerals."""
+"""Dates, document numbers (文号), money amounts and Chinese numerals.
+
+All finders scan the NFC text once with a regular expression and return facts
+in document order, each with the `Span` of the text it was read from. Digits
+may be ASCII or full-width (０-９): notices are typed both ways.
+"""
 
 from __future__ import annotations
 
-from kg.model import Amount, Date, DocNumber
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kg.model import Amount, Date, DocNumber, Span
+
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,  # U+25CB, typed for 〇 in many dates (二○一九年)
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10**4, "亿": 10**8}
+_ARABIC = "0-9０-９"
+_TOKEN = re.compile(f"[{_ARABIC}]+|.", re.S)
+
+
+def parse_cn_number(s: str) -> int:
+    """The integer written in `s`: 一百五十六, 两, 十二, 二〇一九, 3万, ２８.
+
+    A run of digits without units (二〇一九, 2019) is read digit by digit, as
+    years are written; otherwise the usual 十/百/千 within 万/亿 sections.
+    Raises ValueError on anything else.
+    """
+    s = s.strip()
+    if not s:
+        raise ValueError("empty number")
+    tokens = _TOKEN.findall(s)
+    if all(t in _CN_DIGITS or t[0].isdecimal() for t in tokens):
+        return int("".join(str(_CN_DIGITS.get(t, t)) for t in tokens))
+    total = section = number = 0
+    for token in tokens:
+        if token[0].isdecimal():
+            number = int(token)
+        elif token in _CN_DIGITS:
+            number = _CN_DIGITS[token]
+        elif token in _CN_SMALL_UNITS:
+            # 十二: a unit with no digit before it means one of it.
+            section += (number or 1) * _CN_SMALL_UNITS[token]
+            number = 0
+        elif token in _CN_BIG_UNITS:
+            section += number
+            number = 0
+            if token == "亿":
+                total = (total + section) * _CN_BIG_UNITS[token]
+            else:
+                total += section * _CN_BIG_UNITS[token]
+            section = 0
+        else:
+            raise ValueError(f"not a number: {s!r}")
+    return total + section + number
+
+
+# --- dates -------------------------------------------------------------------
+
+_CN_YEAR = "[〇○零一二三四五六七八九]{4}"
+_CN_MONTH = "十[一二]?|[一二三四五六七八九]"
+_CN_DAY = "[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
+_YEAR = f"(?:19|20|１９|２０)[{_ARABIC}]{{2}}|{_CN_YEAR}"
+_NUM2 = f"[{_ARABIC}]{{1,2}}"
+
+
+def _atom(tag: str, *, end: bool = False) -> str:
+    """One date as written: 2019年11月8日, 11月8日, 2019年11月, 2021-03-11,
+    2021.3.11, 2021/3/11, with stray spaces between its parts. The end of a
+    range may also omit the month (8日 in 5月14日至28日)."""
+    iso = (
+        f"(?P<{tag}iy>(?:19|20)[0-9]{{2}})(?P<{tag}sep>[-./])"
+        f"(?P<{tag}im>[0-9]{{1,2}})(?P={tag}sep)(?P<{tag}id>[0-9]{{1,2}})"
+        f"(?![0-9]|\\.[0-9])"
+    )
+    year = f"(?:(?P<{tag}y>{_YEAR})\\s*年\\s*)?"
+    month = f"(?P<{tag}m>{_NUM2}|{_CN_MONTH})\\s*月(?!份)"
+    day = f"(?P<{tag}d>{_NUM2}|{_CN_DAY})\\s*[日号]"
+    written = f"{year}{month}(?:\\s*{day})?"
+    if end:
+        written += f"|(?P<{tag}do>{_NUM2}|{_CN_DAY})\\s*[日号]"
+    return f"(?:{iso}|{written})"
+
+
+_CONNECTOR = r"\s*(?:至|到|—|–|-|~|～)\s*"
+_DATES = re.compile(
+    f"(?<![{_ARABIC}]){_atom('a')}"
+    f"(?:(?P<range>{_CONNECTOR}){_atom('b', end=True)})?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    year: int | None
+    month: int | None
+    day: int | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A written range: 2019年11月8日至12月8日, 2019年4月至5月.
+
+    With month precision (2019年4月至5月) `start` is the first day of the first
+    month and `end` the last day of the last month; `precision` says so.
+    """
+
+    start: Date
+    end: Date
+    precision: str  # day | month
+    span: Span
+
+
+def _part(text: str, m: re.Match[str], tag: str) -> _Atom | None:
+    if m.group(f"{tag}iy") is not None:
+        return _Atom(
+            int(m.group(f"{tag}iy")),
+            int(m.group(f"{tag}im")),
+            int(m.group(f"{tag}id")),
+            Span.of(text, m.start(f"{tag}iy"), m.end(f"{tag}id")),
+        )
+    named = m.groupdict()
+    groups = [g for g in ("y", "m", "d", "do") if named.get(f"{tag}{g}") is not None]
+    if not groups:
+        return None
+    start = m.start(f"{tag}{groups[0]}")
+    end = m.end(f"{tag}{groups[-1]}")
+    # the span runs to the 年/月/日 that closes the last part, stray space included
+    closing = re.match(r"\s*[年月日号]", text[end:])
+    end += closing.end() if closing else 0
+
+    def value(g: str) -> int | None:
+        written = named.get(f"{tag}{g}")
+        return parse_cn_number(written) if written is not None else None
+
+    day = value("d") if named.get(f"{tag}d") is not None else value("do")
+    return _Atom(value("y"), value("m"), day, Span.of(text, start, end))
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+# Years that anchor a date written without one: a year written with a month
+# (2019年3月15日, 2019年3月, 2021-03-11). A bare 2020年度 or 2013年至2017年
+# names a span of reference, not the time the narrative has reached.
+_YEAR_ANCHOR = re.compile(
+    f"(?<![{_ARABIC}])(?:({_YEAR})\\s*年\\s*(?:{_NUM2}|{_CN_MONTH})\\s*月"
+    r"|((?:19|20)[0-9]{2})[-./][0-9]{1,2}[-./][0-9]{1,2})"
+)
+
+
+def _year_before(text: str, pos: int) -> int | None:
+    """The year of the nearest date written with its year before `pos`."""
+    last = None
+    for last in _YEAR_ANCHOR.finditer(text, 0, pos):
+        pass
+    if last is None:
+        return None
+    return parse_cn_number(last.group(1) or last.group(2))
+
+
+def _date(year: int, month: int, day: int, span: Span, inferred: bool) -> Date:
+    return Date(f"{year:04d}-{month:02d}-{day:02d}", span, inferred_year=inferred)
+
+
+def _scan(text: str, default_year: int | None) -> tuple[list[Date], list[Period]]:
+    dates: list[Date] = []
+    periods: list[Period] = []
+    for m in _DATES.finditer(text):
+        first = _part(text, m, "a")
+        if first is None or first.month is None:
+            continue
+        inferred = first.year is None
+        year = first.year
+        if year is None:
+            year = _year_before(text, first.span.start) or default_year
+        if year is None:
+            continue
+        if first.day is not None and not _valid(year, first.month, first.day):
+            continue
+        start = _date(year, first.month, first.day or 1, first.span, inferred)
+        if first.day is not None:
+            dates.append(start)
+        second = _part(text, m, "b") if m.group("range") is not None else None
+        if second is None:
+            continue
+        # A range's end takes what it omits from its start (12月8日 in
+        # 2019年11月8日至12月8日; 28日 in 5月14日至28日), rolling over into the
+        # next year when it would otherwise end before it began
+        # (2019年12月20日至1月10日).
+        end_month = second.month if second.month is not None else first.month
+        end_year = second.year if second.year is not None else year
+        if second.year is None and (end_month, second.day or 31) < (
+            first.month,
+            first.day or 1,
+        ):
+            end_year += 1
+        end_day = second.day or calendar.monthrange(end_year, end_month)[1]
+        if not _valid(end_year, end_month, end_day):
+            continue
+        end_inferred = second.year is None
+        end = _date(end_year, end_month, end_day, second.span, end_inferred)
+        if second.day is not None:
+            dates.append(end)
+        # 2018年11月-2019年6月30日 mixes precisions: its dates stand, but it
+        # is no period of either precision.
+        if (first.day is None) == (second.day is None) and end.iso >= start.iso:
+            precision = "month" if first.day is None else "day"
+            periods.append(
+                Period(start, end, precision, Span.of(text, m.start(), m.end()))
+            )
+    return dates, periods
 
 
 def find_dates(text: str, default_year: int | None = None) -> tuple[Date, ...]:
-    raise NotImplementedError
+    """Every date written to the day, in document order.
+
+    A date without a year (4月1日) takes the nearest year written before it,
+    else `default_year`, and is marked `inferred_year`; one with no year to
+    take is left out. Month-only mentions (2019年3月) are periods, not dates:
+    see `find_periods`. Impossible dates (2月30日) are rejected.
+    """
+    return tuple(_scan(text, default_year)[0])
+
+
+def find_periods(text: str, default_year: int | None = None) -> tuple[Period, ...]:
+    """Every written range of dates or months, in document order."""
+    return tuple(_scan(text, default_year)[1])
+
+
+# --- document numbers (文号) ------------------------------------------------------
+
+# GB/T 9704-2012 §7.2.4 writes the year of a 文号 in 〔〕; notices also use
+# [] 【】 ［］ and () for it.
+_DOC_NUMBER = re.compile(
+    r"(?P<issuer>[\u4e00-\u9fff]{0,16})\s*[\[〔【［(（]\s*"
+    f"(?P<year>(?:19|20)[{_ARABIC}]{{2}})"
+    r"\s*[\]〕】］)）]\s*"
+    f"(?P<number>[{_ARABIC}]{{1,5}})\\s*号"
+)
+# Words that run into an issuer when nothing separates them (根据罗投发[2019]9号).
+_ISSUER_LEAD = re.compile(
+    "^(?:根据|按照|依据|依照|参照|对照|执行|印发|下发|转发|落实|贯彻|文号|文件|见|即|为|以|和|及|与|的|了|是)+"
+)
 
 
 def find_doc_numbers(text: str) -> tuple[DocNumber, ...]:
-    raise NotImplementedError
+    """Every 文号: 罗投发[2019]9号, 台市委办室【2019】74号, [2019]1号 (issuer "")."""
+    found: list[DocNumber] = []
+    for m in _DOC_NUMBER.finditer(text):
+        issuer = m.group("issuer")
+        lead = _ISSUER_LEAD.match(issuer)
+        start = m.start("issuer") + (lead.end() if lead else 0)
+        found.append(
+            DocNumber(
+                text=text[start : m.end()],
+                issuer=issuer[lead.end() if lead else 0 :],
+                year=int(m.group("year")),
+                number=int(m.group("number")),
+                span=Span.of(text, start, m.end()),
+            )
+        )
+    return tuple(found)
+
+
+# --- money ---------------------------------------------------------------------------
+
+_ARABIC_AMOUNT = (
+    f"[{_ARABIC}]{{1,3}}(?:,[{_ARABIC}]{{3}})+(?![{_ARABIC}])"  # 1,284
+    f"(?:\\.[{_ARABIC}]+)?"
+    f"|[{_ARABIC}]+(?:\\.\\s?[{_ARABIC}]+)?"  # 5. 67: a stray space after the point
+)
+_CN_AMOUNT = "[一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿]*"
+_AMOUNT = re.compile(
+    r"(?P<pre>约|近|逾|大约)?"
+    f"(?:(?P<arabic>{_ARABIC_AMOUNT})\\s*(?P<approx1>余|多)?\\s*(?P<mult>[万亿千])?"
+    f"|(?P<cn>{_CN_AMOUNT}))"
+    r"\s*(?P<approx2>余|多)?\s*"
+    r"(?:(?P<currency>元|美元|欧元|港元|港币|日元|英镑|人民币)(?!化)(?P<post>左右)?"
+    r"|(?<=[万亿])(?![余多]?\s*[\u4e00-\u9fff]))"
+)
+# A bare 28万 is money only where the clause before it speaks of money
+# (宣传片费用28万); 2000万以下企业 or 3万余米 are not matched at all.
+_MONEY_WORDS = re.compile("费|资金|金额|经费|款|支付|报销|投资|收入|资产|价")
+_MULTIPLIERS = {"千": 1000, "万": 10**4, "亿": 10**8}
+_ASCII = str.maketrans("０１２３４５６７８９", "0123456789")
+_CLAUSE_END = re.compile("[。；;，,:：\n]")
+
+
+def _clause_before(text: str, pos: int) -> str:
+    start = pos
+    while start > 0 and not _CLAUSE_END.match(text[start - 1]):
+        start -= 1
+    return text[start:pos]
 
 
 def find_amounts(text: str) -> tuple[Amount, ...]:
-    raise NotImplementedError
+    """Every amount of money in yuan: 14286.8元, 15.3万余元, 226.05亿元, 二十万元.
+
+    Only renminbi is kept: the model stores yuan, and converting 2585万美元 at
+    some rate would invent a figure the notice does not state, so amounts in
+    other currencies are skipped. 余/多/约/近/逾/左右 mark `approximate`.
+    """
+    found: list[Amount] = []
+    for m in _AMOUNT.finditer(text):
+        currency = m.group("currency")
+        if currency not in (None, "元", "人民币"):
+            continue
+        if currency is None and not _MONEY_WORDS.search(
+            _clause_before(text, m.start())
+        ):
+            continue
+        if m.group("arabic"):
+            value = Decimal(re.sub(r"[\s,]", "", m.group("arabic")).translate(_ASCII))
+            if m.group("mult"):
+                value *= _MULTIPLIERS[m.group("mult")]
+        else:
+            try:
+                value = Decimal(parse_cn_number(m.group("cn")))
+            except ValueError:
+                continue
+        approximate = any(
+            m.group(g) for g in ("pre", "approx1", "approx2", "post")
+        )
+        found.append(
+            Amount(float(value), approximate, Span.of(text, m.start(), m.end()))
+        )
+    return tuple(found)
