@@ -435,6 +435,7 @@ _CONTAINER_TAGS = frozenset(
     "article aside center div main section table tbody tfoot thead tr td th ul ol "
     "dl".split()
 )
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CONTENT_HINT = re.compile(
     r"trs_editor|custom_unionstyle|zoom|content|article|detail|main|text", re.I
 )
@@ -494,7 +495,8 @@ def _notice_element(root: LexborNode) -> LexborNode:
             elif child.tag in _CONTAINER_TAGS:
                 if best is None or han.get(child.mem_id, 0) > han.get(best.mem_id, 0):
                     best = child
-            elif han.get(child.mem_id, 0):
+            elif child.tag not in _HEADING_TAGS and han.get(child.mem_id, 0):
+                # A title beside the notice container is normal; paragraphs are not.
                 own_text = True
         if own_text or best is None or total == 0:
             return node
