@@ -1,10 +1,27 @@
 """Notice metadata: title, publisher, dates, inspected unit, inspecting body,
-inspection group, inspection period, feedback date, announced counts."""
+inspection group, inspection period, feedback date, announced counts.
+
+Read from `source.text` alone (the outline is not needed): the genre states
+all of it in the head, the opening sentence and the signature block:
+
+    罗庄区投资促进服务中心党组关于巡察整改进展情况的通报          ← title
+    根据区委统一部署,2019年11月8日至12月8日,区委第一巡察组对罗庄区投资促进服务
+    中心党组进行了巡察。4月1日,巡察组向罗庄区投资促进服务中心党组反馈了巡察意见。
+    …
+    株洲高新区董家塅片区党工委                                      ← publisher
+    2022年10月24日                                                ← published
+
+Punctuation may be full- or half-width throughout (, ， : ： ( （).
+"""
 
 from __future__ import annotations
 
+import datetime
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kg.extract.numbers import Period, find_dates, find_periods, parse_cn_number
 from kg.model import (
     Count,
     Date,
@@ -33,4 +50,551 @@ class NoticeHeader:
 
 
 def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
-    raise NotImplementedError
+    """The notice's header facts. `outline` is accepted for the common
+    extractor signature; everything here is read from `source.text`."""
+    text = source.text
+    warnings: list[str] = []
+    title = _title(text, source)
+    signature, closing = _signature(text)
+    published = _page_date(text, source) or closing
+    publisher = _page_field(text, source, ("发布机构", "发文机关")) or signature
+    if publisher is None and title is not None:
+        publisher = _title_unit(text, title)
+
+    inspection = _inspection_sentence(text)
+    periods = find_periods(text)
+    period = _inspection_period(text, inspection, periods)
+    if period is None:
+        warnings.append("no inspection period found")
+    elif period.precision == "month":
+        warnings.append(
+            f"inspection period {period.span.text} is given to the month only: "
+            "start and end are the first and last days of those months"
+        )
+    start = period.start if period else None
+    end = period.end if period else None
+
+    feedback_date, recipient = _feedback(text, inspection, period, end)
+    if feedback_date is None:
+        warnings.append("no feedback date found")
+    inspected = _inspected_org(text, inspection, recipient)
+    if inspected is None:
+        warnings.append("no inspected organization found")
+
+    group_match = _group_match(text, inspection)
+    body = _body(text, group_match, [inspected, publisher, title])
+    group = _group(group_match, body)
+    if group is None:
+        warnings.append("no inspection group found")
+    if body is None:
+        warnings.append("no inspecting body found")
+
+    counts, count_warnings = find_counts(text)
+    warnings += count_warnings
+    return NoticeHeader(
+        title=title,
+        publisher=publisher,
+        published=published,
+        inspected_org=inspected,
+        inspecting_body=body,
+        inspection_group=group,
+        inspection_start=start,
+        inspection_end=end,
+        feedback_date=feedback_date,
+        counts=counts,
+        warnings=tuple(warnings),
+    )
+
+
+# --- sentences ------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+
+
+def _sentences(text: str) -> Iterator[Span]:
+    for m in _SENTENCE.finditer(text):
+        yield Span.of(text, m.start(), m.end())
+
+
+def _strip(text: str, start: int, end: int) -> Span | None:
+    """The span [start, end) without surrounding whitespace, None if empty."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span.of(text, start, end) if start < end else None
+
+
+# --- page metadata, title, signature ---------------------------------------------
+
+# Labels of the metadata table that government sites put above a notice
+# (信息公开目录: 索引号, 信息名称, 成文日期, 发布机构…). A value runs to the next
+# label, two spaces or the end of the line.
+_PAGE_LABELS = (
+    "索 引 号|索引号|公开方式|信息名称|成文日期|公开日期|发布日期|发文日期|发布机构"
+    "|发文机关|文号|主题分类|公开范围|公开时限|更新时间|浏览次数|来源|作者|字体"
+)
+
+
+def _page_field(text: str, source: Source, keys: tuple[str, ...]) -> Span | None:
+    for key in keys:
+        pattern = re.compile(
+            f"(?:^|(?<=\\s)){key}\\s*[:：]?[ \\t\\u3000]*"
+            f"(?P<value>\\S.*?)(?=\\s{{2,}}|[ \\t]*\\n|\\s*$|(?:{_PAGE_LABELS}))",
+            re.M,
+        )
+        m = pattern.search(text)
+        if m:
+            return _strip(text, m.start("value"), m.end("value"))
+    # A page reduced by ingest keeps its table in `source.metadata`; its value
+    # gets the span of its first occurrence in the text.
+    for key in keys:
+        for label, value in source.metadata:
+            if label.replace(" ", "") == key and value and value in text:
+                start = text.index(value)
+                return Span.of(text, start, start + len(value))
+    return None
+
+
+def _page_date(text: str, source: Source) -> Date | None:
+    # 成文日期 is when the document was signed; a page's 更新时间 is when the
+    # page last changed and is never the notice's date.
+    span = _page_field(text, source, ("成文日期", "发布日期", "公开日期", "发文日期"))
+    if span is None:
+        return None
+    dates = find_dates(span.text)
+    if not dates:
+        return None
+    date = dates[0]
+    return Date(
+        date.iso,
+        Span.of(text, span.start + date.span.start, span.start + date.span.end),
+    )
+
+
+_TITLE_END = re.compile(r"(?:通报|公告|公示|整改情况|进展情况)$")
+_HEAD_END = re.compile("巡[察视]组|统一部署|部署[,，]")
+_NO_SENTENCE = re.compile(r"[。，,；;：:！？!?]")
+
+
+def _lines(text: str) -> Iterator[Span]:
+    for m in re.finditer(r"[^\n]+", text):
+        line = _strip(text, m.start(), m.end())
+        if line is not None:
+            yield line
+
+
+def _title(text: str, source: Source) -> Span | None:
+    """A line of the head ending in 通报/整改情况…; a title broken over two
+    lines (unit, then 关于…通报) is one span covering both, newline included:
+    a `Span` is contiguous text, and consumers join it for display."""
+    previous: Span | None = None
+    for line in _lines(text):
+        if _HEAD_END.search(line.text) or len(line.text) > 120:
+            break
+        if (
+            len(line.text) <= 80
+            and _TITLE_END.search(line.text)
+            and re.search("巡[察视]|整改", line.text)
+            and not re.search(_PAGE_LABELS, line.text)
+        ):
+            if (
+                line.text.startswith("关于")
+                and previous is not None
+                and len(previous.text) <= 40
+                and not _NO_SENTENCE.search(previous.text)
+            ):
+                return Span.of(text, previous.start, line.end)
+            return line
+        previous = line
+    return _page_field(text, source, ("信息名称", "标题"))
+
+
+def _title_unit(text: str, title: Span) -> Span | None:
+    """The unit that opens the title: 中共三门县投资促进中心党组 in
+    中共三门县投资促进中心党组\\n关于巡察整改进展情况的通报."""
+    at = title.text.find("关于")
+    if at < 2:
+        return None
+    return _strip(text, title.start, title.start + at)
+
+
+def _signature(text: str) -> tuple[Span | None, Date | None]:
+    """The signature block: the closing date line near the end, and the unit
+    on the line above it when that line is a name, not a sentence."""
+    lines = list(_lines(text))[-8:]
+    for i in range(len(lines) - 1, -1, -1):
+        dates = find_dates(lines[i].text)
+        if len(dates) == 1 and dates[0].span.text == lines[i].text:
+            date = Date(dates[0].iso, lines[i])
+            above = lines[i - 1] if i > 0 else None
+            if (
+                above is not None
+                and len(above.text) <= 40
+                and not _NO_SENTENCE.search(above.text)
+                and not re.search("[()（）]", above.text)
+            ):
+                return above, date
+            return None, date
+    return None, None
+
+
+# --- the inspection ----------------------------------------------------------------
+
+_ORG_TEXT = r"[^，,。；;、：:\s“”\"()（）]{2,40}?"
+_INSPECTED = re.compile(
+    f"对(?P<org>{_ORG_TEXT})(?:党组织)?"
+    r"(?:进行了?|开展了?|实施了?)(?:为期[^，,。；;]{1,8}的)?"
+    r"(?:常规|专项|机动|提级|交叉|政治)?巡[察视]"
+)
+_RECIPIENT = re.compile(
+    f"向(?P<org>{_ORG_TEXT})(?:党组织)?(?:集中)?(?:进行了?)?(?:反馈|通报)"
+)
+_FEEDBACK = re.compile(r"向[^。；;]{2,50}?反馈|反馈了?巡[察视](?:意见|情况)|反馈会")
+
+
+def _inspection_sentence(text: str) -> Span | None:
+    """The sentence saying who inspected whom: …巡察组对X进行了巡察."""
+    for sentence in _sentences(text):
+        if _INSPECTED.search(sentence.text):
+            return sentence
+    return None
+
+
+def _inspection_period(
+    text: str, inspection: Span | None, periods: tuple[Period, ...]
+) -> Period | None:
+    if inspection is not None:
+        for period in periods:
+            if inspection.contains(period.span):
+                return period
+    # 于2021年3月15日至5月20日进驻… and other sentences that name the inspection
+    for sentence in _sentences(text):
+        if re.search("巡[察视]组?(?:对|进驻)|进驻", sentence.text):
+            for period in periods:
+                if sentence.contains(period.span):
+                    return period
+    return None
+
+
+def _feedback(
+    text: str, inspection: Span | None, period: Period | None, end: Date | None
+) -> tuple[Date | None, Span | None]:
+    """The date the group fed its findings back, and to whom (向X反馈).
+
+    A date written without its year takes the smallest year that puts it after
+    the inspection's end: luozhuang-2021 inspected 2019-11-08..2019-12-08 and
+    fed back on 4月1日, which is 2020-04-01.
+    """
+    after = inspection.start if inspection is not None else 0
+    for sentence in _sentences(text):
+        if sentence.end <= after:
+            continue
+        m = _FEEDBACK.search(sentence.text)
+        if m is None or not re.search("巡[察视]", sentence.text):
+            continue
+        recipient_match = _RECIPIENT.search(sentence.text)
+        recipient = (
+            Span.of(
+                text,
+                sentence.start + recipient_match.start("org"),
+                sentence.start + recipient_match.end("org"),
+            )
+            if recipient_match
+            else None
+        )
+        cue = sentence.start + m.start()
+        dates = [
+            d
+            for d in find_dates(text[: sentence.end])
+            if sentence.start <= d.span.start
+            and d.span.end <= cue
+            and not (period is not None and period.span.contains(d.span))
+        ]
+        if not dates:
+            return None, recipient
+        date = dates[-1]
+        if date.inferred_year and end is not None:
+            date = _after(date, end)
+        return date, recipient
+    return None, None
+
+
+def _after(date: Date, end: Date) -> Date:
+    year = int(end.iso[:4])
+    month, day = int(date.iso[5:7]), int(date.iso[8:10])
+    if (month, day) < (int(end.iso[5:7]), int(end.iso[8:10])):
+        year += 1
+    try:
+        datetime.date(year, month, day)
+    except ValueError:  # 2月29日 after a leap year's inspection
+        year += 1
+    return Date(f"{year:04d}-{month:02d}-{day:02d}", date.span, inferred_year=True)
+
+
+_KINDS = (
+    ("党工委", "党工委"),
+    ("工作委员会", "党工委"),
+    ("党总支", "党总支"),
+    ("党支部", "党支部"),
+    ("党组", "党组"),
+    ("党委", "党委"),
+)
+
+
+def _org_kind(name: str) -> str | None:
+    for suffix, kind in _KINDS:
+        if name.endswith(suffix):
+            return kind
+    if name.startswith("中共") and name.endswith("委员会"):
+        return "党委"
+    return None
+
+
+def _organization(text: str, span: Span) -> Organization:
+    name = re.sub(r"\s+", "", span.text)
+    return Organization(name=name, kind=_org_kind(name), span=span)
+
+
+def _inspected_org(
+    text: str, inspection: Span | None, recipient: Span | None
+) -> Organization | None:
+    """The inspected unit: X in 对X进行了巡察, unless only the feedback's
+    recipient (向Y反馈) names a party organization (zaozhuang-2018: 对枣庄高新区
+    进行了巡察 … 向枣庄高新区党委反馈 → 枣庄高新区党委)."""
+    inspected = None
+    if inspection is not None:
+        m = _INSPECTED.search(inspection.text)
+        if m is not None:
+            inspected = _organization(
+                text,
+                Span.of(
+                    text,
+                    inspection.start + m.start("org"),
+                    inspection.start + m.end("org"),
+                ),
+            )
+    fed_back = _organization(text, recipient) if recipient is not None else None
+    if inspected is not None and inspected.kind is None and fed_back is not None:
+        if fed_back.kind is not None:
+            return fed_back
+    return inspected or fed_back
+
+
+# The committee that sends the group (《中国共产党巡视工作条例》 art. 2: 中央
+# and provincial committees 巡视; city and county committees 巡察).
+_BODY = "中央|自治区党委|省委|市委|州委|盟委|县委|旗委|区委"
+_LEVELS = {
+    "中央": "中央",
+    "自治区党委": "省",
+    "省委": "省",
+    "市委": "市",
+    "州委": "市",
+    "盟委": "市",
+    "县委": "县",
+    "旗委": "县",
+    "区委": "区",
+}
+_GROUP = re.compile(
+    f"(?P<body>{_BODY})?(?:第(?P<ordinal>[一二三四五六七八九十]+))?"
+    r"(?P<kind>巡察|巡视)组"
+)
+_DEPLOYED_BY = re.compile(f"(?:根据|按照)(?P<body>{_BODY})(?:的)?(?:统一)?部署")
+
+
+def _group_match(text: str, inspection: Span | None) -> re.Match[str] | None:
+    """The group of the inspection sentence, else the first one with an
+    ordinal (区委第一巡察组), else the first one named."""
+    if inspection is not None:
+        m = _GROUP.search(text, inspection.start, inspection.end)
+        if m is not None:
+            return m
+    matches = list(_GROUP.finditer(text))
+    for m in matches:
+        if m.group("ordinal"):
+            return m
+    return matches[0] if matches else None
+
+
+def _locality(level: str, names: list[str]) -> str | None:
+    """Where a committee sits, read from the inspected unit, the publisher and
+    the title: 罗庄区投资促进服务中心党组 → 罗庄区 for a 区委, 东营市委经济技术
+    开发区工作委员会 → 东营市, 枣庄高新区 → 枣庄市 for a 市委 (a development zone
+    is named after its city), 株洲高新区董家塅片区 → 株洲高新区 (the zone itself
+    has a 区委; the first 区 is the zone, the later ones its parts)."""
+    names = [n.removeprefix("中共") for n in names]
+    for name in names:
+        m = re.search(f"([\u4e00-\u9fff]{{1,6}}?){level}委", name)
+        if m:
+            return m.group(1) + level
+    for name in names:
+        at = name.find(level)
+        if at >= 1:
+            return name[: at + 1]
+    if level == "市":
+        for name in names:
+            m = re.match(
+                "([\u4e00-\u9fff]{2,3}?)(?:高新技术产业开发区|经济技术开发区|高新区"
+                "|开发区|经开区|新区)",
+                name,
+            )
+            if m:
+                return m.group(1) + "市"
+    return None
+
+
+def _body(
+    text: str,
+    group: re.Match[str] | None,
+    context: list[Organization | Span | None],
+) -> InspectingBody | None:
+    if group is not None and group.group("body"):
+        span = Span.of(text, group.start("body"), group.end("body"))
+    else:
+        m = _DEPLOYED_BY.search(text)
+        if m is None:
+            return None
+        span = Span.of(text, m.start("body"), m.end("body"))
+    name = span.text
+    level = _LEVELS.get(name, "其他")
+    canonical = name
+    if level != "中央":
+        names = [
+            c.name if isinstance(c, Organization) else c.text for c in context if c
+        ]
+        place = _locality(level, names)
+        if place is not None:
+            canonical = place + "委"
+    return InspectingBody(name=name, level=level, canonical=canonical, span=span)
+
+
+def _group(
+    m: re.Match[str] | None, body: InspectingBody | None
+) -> InspectionGroup | None:
+    if m is None:
+        return None
+    ordinal = parse_cn_number(m.group("ordinal")) if m.group("ordinal") else None
+    unit = m.group()[len(m.group("body") or "") :]
+    canonical = (body.canonical if body is not None else "") + unit
+    return InspectionGroup(
+        name=m.group(),
+        ordinal=ordinal,
+        kind=m.group("kind"),
+        canonical=canonical,
+        span=Span.of(m.string, m.start(), m.end()),
+    )
+
+
+# --- announced counts ----------------------------------------------------------------
+
+_NUM = "[0-9０-９]+|[一二两三四五六七八九十百]+"
+_ITEM = re.compile(
+    f"(?<![第0-9０-９一二两三四五六七八九十百])(?P<num>{_NUM})\\s*"
+    r"(?:(?P<aspects>个?大?方面)|(?P<categories>个?大类|个?大项|类)"
+    r"|(?P<problems>[个项]?(?:具体|子项)?问题))"
+)
+_RUN = re.compile(
+    f"{_ITEM.pattern}(?:\\s*[,，、]?\\s*(?:及|和|共)?\\s*"
+    f"(?:{_NUM})\\s*(?:个?大?方面|个?大类|个?大项|类|[个项]?(?:具体|子项)?问题))*"
+)
+# A run of figures counts only where the feedback is its subject:
+# 巡察组反馈的5个方面, 共反馈了三个方面 — not 查摆…存在的4个方面12项具体问题.
+_FED_BACK = re.compile(
+    r"(?:反馈|巡[察视]组?(?:指出|发现|提出))(?:意见)?(?:中)?(?:指出|提出)?"
+    r"(?:了|的)?(?:共|共计)?\s*$"
+)
+_DONE_AFTER = re.compile(
+    r"\s*(?:均|已|已经|全部|均已)+\s*(?:完成整改|整改完成|整改到位|完成|销号)"
+)
+_DONE_BEFORE = re.compile(r"已(?:全部)?完成(?:了)?[^，,]*$")
+_DONE_OF = re.compile(r"\s*的?(?:全部)?整改")
+_RECTIFIED = re.compile(
+    f"(?:已(?:全部)?完成整改|已整改(?:完成|到位))(?:问题)?\\s*(?P<num>{_NUM})\\s*[个项]"
+)
+_BREAKDOWN = re.compile(
+    f"(?:细化|分解)(?:分解)?(?:为|成)?(?:了)?\\s*(?P<num>{_NUM})\\s*[项个条]"
+    r"(?:具体)?(?:整改)?(?:任务|问题|事项)"
+)
+_TASKS = re.compile(f"(?P<num>{_NUM})\\s*[项个条](?:具体)?整改任务")
+_TASKS_DONE = re.compile(
+    f"(?:已|均已)(?:全部)?(?:完成|办结|销号)(?:了)?(?:整改任务)?\\s*(?P<num>{_NUM})\\s*[项个]"
+    f"|(?P<all>{_NUM})\\s*[项个](?:具体)?整改任务(?:已|均已)(?:全部)?(?:完成|办结|销号)"
+)
+_MEASURES = re.compile(
+    f"(?P<num>{_NUM})\\s*[条项](?:的)?(?:具体整改|整改|支撑|具体)措施"
+    f"|(?:整改|支撑|具体)措施(?:共)?\\s*(?P<after>{_NUM})\\s*[条项]"
+)
+_ABOUT_INSPECTION = re.compile("巡[察视]|反馈|整改")
+_INSPECTION = re.compile("巡[察视]")
+
+
+def find_counts(text: str) -> tuple[tuple[Count, ...], list[str]]:
+    """The figures the notice announces about the feedback and its
+    rectification (DESIGN.md, `announced_counts`; tests/gold/README.md).
+
+    Figures after 细化/分解 are what the feedback was broken down into: `tasks`
+    whatever the noun (细化分解成41项具体问题). A count stated twice keeps its
+    first value; a later different value is reported as a warning.
+    """
+    found: list[Count] = []
+    for sentence in _sentences(text):
+        if not _ABOUT_INSPECTION.search(sentence.text):
+            continue
+        found += _sentence_counts(text, sentence)
+    first: dict[str, Count] = {}
+    warnings: list[str] = []
+    for count in sorted(found, key=lambda c: c.span.start):
+        if count.key not in first:
+            first[count.key] = count
+        elif first[count.key].value != count.value:
+            warnings.append(
+                f"{count.key} stated as {first[count.key].value} "
+                f"({first[count.key].span.text}) and as {count.value} "
+                f"({count.span.text})"
+            )
+    return tuple(first.values()), warnings
+
+
+def _sentence_counts(text: str, sentence: Span) -> list[Count]:
+    s, base = sentence.text, sentence.start
+    counts: list[Count] = []
+
+    def add(key: str, num: str, start: int, end: int) -> None:
+        counts.append(
+            Count(key, parse_cn_number(num), Span.of(text, base + start, base + end))
+        )
+
+    for run in _RUN.finditer(s):
+        # the unit's own supervision also 反馈s (现场反馈6个问题): only a
+        # sentence about the 巡察/巡视 speaks of the inspection's findings
+        if not _FED_BACK.search(s[: run.start()]) or not _INSPECTION.search(s):
+            continue
+        problems: re.Match[str] | None = None
+        for item in _ITEM.finditer(s, run.start(), run.end()):
+            for key in ("aspects", "categories", "problems"):
+                if item.group(key):
+                    add(key, item.group("num"), item.start(), item.end())
+                    if key == "problems":
+                        problems = item
+        if problems is None:
+            continue
+        done = _DONE_AFTER.match(s, run.end())
+        if done is None:
+            clause = re.split("[，,]", s[: run.start()])[-1]
+            if _DONE_BEFORE.search(clause):
+                done = _DONE_OF.match(s, run.end())
+        if done is not None:
+            add("rectified", problems.group("num"), problems.start(), done.end())
+    for m in _RECTIFIED.finditer(s):
+        add("rectified", m.group("num"), m.start(), m.end())
+    for m in _BREAKDOWN.finditer(s):
+        add("tasks", m.group("num"), m.start("num"), m.end())
+    for m in _TASKS.finditer(s):
+        if not any(c.key == "tasks" and c.span.end == base + m.end() for c in counts):
+            add("tasks", m.group("num"), m.start(), m.end())
+    if "整改任务" in s:
+        for m in _TASKS_DONE.finditer(s):
+            add("tasks_done", m.group("num") or m.group("all"), m.start(), m.end())
+    for m in _MEASURES.finditer(s):
+        add("measures", m.group("num") or m.group("after"), m.start(), m.end())
+    return counts
