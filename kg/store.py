@@ -1,0 +1,499 @@
+"""The embedded store on disk, SPARQL queries, and the push to a SPARQL server.
+
+The corpus lives in an Oxigraph store (`pyoxigraph.Store`, RocksDB on disk):
+one named graph per notice, whose graph IRI is the notice IRI (DESIGN.md,
+Vocabularies/provenance). Quads are streamed through pyoxigraph; rdflib is
+kept for the ontology and SHACL (DESIGN.md, measured speeds).
+
+Remote servers are spoken to with the standard protocols only, so any SPARQL
+1.1 server works; `--endpoint` means a different URL for each command:
+
+* ``kg sparql --endpoint URL``: the *query* service of SPARQL 1.1 Protocol
+  §2.1 (for ``oxigraph serve``: ``http://host:port/query``);
+* ``kg push --endpoint URL``: the *graph store* of the SPARQL 1.1 Graph Store
+  HTTP Protocol (for ``oxigraph serve``: ``http://host:port/store``); each
+  named graph goes to ``URL?graph=<graph IRI>`` (indirect graph
+  identification, GSP §4.2).
+
+Credentials for both come from the environment (KG_ENDPOINT_USER and
+KG_ENDPOINT_PASSWORD) or from ``~/.netrc`` (the entry of the endpoint's
+host), never from the command line, and they are never printed.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import netrc
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal as TypingLiteral
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+from kg.rdf.namespaces import PREFIXES
+
+DumpFormat = TypingLiteral["trig", "turtle"]
+
+USER_VARIABLE = "KG_ENDPOINT_USER"
+PASSWORD_VARIABLE = "KG_ENDPOINT_PASSWORD"
+QUERY_TIMEOUT = 60.0  # seconds; `kg sparql` has no option for it
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+# --- the embedded store ------------------------------------------------------
+
+
+class Store:
+    """An Oxigraph store in a folder on disk, created on first open.
+
+    Only one process may hold a store open for writing (RocksDB takes a lock);
+    `read_only=True` opens it without the lock, for queries and pushes.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if read_only:
+                if not path.is_dir():
+                    raise StoreError(f"{path}: no store here; run `kg build` first")
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as error:
+            raise StoreError(f"{path}: cannot open the store ({error})") from error
+
+    def replace_graph(self, graph_iri: str | None, quads: Iterable[ox.Quad]) -> int:
+        """Make the graph `graph_iri` (None: the default graph) hold exactly
+        `quads`, and return how many triples it now has.
+
+        Removal and insertion are one SPARQL update, which Oxigraph applies in
+        one transaction ("either the full operation succeeds, or nothing is
+        written", `pyoxigraph.Store.update`): a build killed midway leaves the
+        graph as it was. `DROP SILENT` does not fail on a graph that does not
+        exist yet (SPARQL 1.1 Update §3.2.2).
+        """
+        graph = ox.DefaultGraph() if graph_iri is None else ox.NamedNode(graph_iri)
+        triples = []
+        for quad in quads:
+            if quad.graph_name != graph:
+                raise StoreError(
+                    f"a quad for graph {_term_text(quad.graph_name)} was given "
+                    f"to replace graph {_term_text(graph)}"
+                )
+            triples.append(quad.triple)
+        # N-Triples is a subset of the SPARQL triple syntax (SPARQL 1.1 Query
+        # §19.5), so the serialisation can go inside INSERT DATA as it is.
+        body = _serialized(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        if graph_iri is None:
+            update = f"DROP SILENT DEFAULT ;\nINSERT DATA {{\n{body}}}"
+        else:
+            update = (
+                f"DROP SILENT GRAPH <{graph_iri}> ;\n"
+                f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}"
+            )
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError) as error:
+            raise StoreError(f"{self.path}: cannot replace graph {graph_iri} "
+                             f"({error})") from error
+        return self.triple_count(graph_iri)
+
+    def remove_graph(self, graph_iri: str) -> None:
+        try:
+            self._store.remove_graph(ox.NamedNode(graph_iri))
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot remove graph {graph_iri} "
+                             f"({error})") from error
+
+    def contains_graph(self, graph_iri: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph_iri))
+
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+        return sorted(
+            g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
+
+    def triple_count(self, graph_iri: str | None = None) -> int:
+        """Triples of one graph (None: the default graph)."""
+        graph = ox.DefaultGraph() if graph_iri is None else ox.NamedNode(graph_iri)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+
+    def quad_count(self) -> int:
+        """Quads of the whole dataset: the triples of all graphs together."""
+        return len(self._store)
+
+    def dump(self, path: Path, fmt: DumpFormat) -> None:
+        """Write the store to `path` atomically (a temp file, then os.replace).
+
+        ``trig``: the whole dataset, every named graph as itself (TriG, RDF 1.1).
+        ``turtle``: the union of all graphs as one graph. A triple stated in
+        several notice graphs is written once per graph: the union is streamed
+        from the store so that memory does not grow with the corpus, and a
+        parser reads the repeats as one triple (RDF 1.1 Concepts §3: a graph is
+        a set).
+        """
+        with atomic_path(path) as temporary:
+            try:
+                if fmt == "trig":
+                    self._store.dump(
+                        temporary, format=ox.RdfFormat.TRIG, prefixes=PREFIXES
+                    )
+                else:
+                    union = self._store.query(
+                        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                        use_default_graph_as_union=True,
+                    )
+                    assert isinstance(union, ox.QueryTriples)
+                    ox.serialize(
+                        union, temporary, format=ox.RdfFormat.TURTLE,
+                        prefixes=PREFIXES,
+                    )
+            except OSError as error:
+                raise StoreError(f"{path}: cannot write the dump ({error})") from error
+
+    def graph_ntriples(self, graph_iri: str) -> bytes:
+        """The triples of one named graph as N-Triples."""
+        data = self._store.dump(
+            format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri)
+        )
+        assert data is not None  # dump returns the bytes when given no output
+        return data
+
+    def query(self, text: str) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs,
+        so a query needs no GRAPH clause to see every notice."""
+        try:
+            answer = self._store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise StoreError(f"SPARQL syntax error: {error}") from error
+        except OSError as error:
+            raise StoreError(f"{self.path}: query failed ({error})") from error
+        return _result_of(answer)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[str]:
+    """A temp file next to `path` to write to, moved over `path` on success
+    (os.replace is atomic within a file system), removed on failure: a reader
+    sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    os.close(handle)
+    try:
+        yield temporary
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    os.replace(temporary, path)
+
+
+# --- N-Quads between worker processes and the store --------------------------
+
+
+def quads_to_nquads(quads: Iterable[ox.Quad]) -> bytes:
+    return _serialized(quads, ox.RdfFormat.N_QUADS)
+
+
+def nquads_to_quads(data: bytes) -> Iterator[ox.Quad]:
+    return ox.parse(data, format=ox.RdfFormat.N_QUADS)
+
+
+def quads_to_turtle(quads: Iterable[ox.Quad]) -> bytes:
+    """The triples of `quads` as Turtle with our prefixes (the graph is dropped)."""
+    return _serialized((q.triple for q in quads), ox.RdfFormat.TURTLE, PREFIXES)
+
+
+def _serialized(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad],
+    fmt: ox.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    assert data is not None  # serialize returns the bytes when given no output
+    return data
+
+
+def graph_names(quads: Iterable[ox.Quad]) -> set[str | None]:
+    """The graphs `quads` belong to; None stands for the default graph."""
+    return {
+        q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
+        for q in quads
+    }
+
+
+# --- query results -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One bound value, typed as SPARQL 1.1 Query Results JSON Format §3.2.2
+    types it: ``uri``, ``literal`` (with ``datatype`` or ``lang``), ``bnode``,
+    and ``triple`` for RDF 1.2 triple terms."""
+
+    kind: str
+    value: str
+    datatype: str | None = None  # None for simple and language-tagged literals
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """A table of solutions. ASK gives one column ``ask``; CONSTRUCT and
+    DESCRIBE give the columns ``subject``, ``predicate``, ``object``."""
+
+    columns: list[str]
+    cells: list[list[Cell | None]]  # None where a variable is unbound
+
+    @property
+    def rows(self) -> list[list[str | None]]:
+        """The cells as plain text: IRIs and literals by their value, blank
+        nodes as ``_:id``."""
+        return [
+            [None if cell is None else _cell_text(cell) for cell in row]
+            for row in self.cells
+        ]
+
+
+def _cell_text(cell: Cell) -> str:
+    return "_:" + cell.value if cell.kind == "bnode" else cell.value
+
+
+def _cell(term: object) -> Cell:
+    if isinstance(term, ox.NamedNode):
+        return Cell("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Cell("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        plain = datatype in (_XSD_STRING, _RDF_LANG_STRING)
+        return Cell("literal", term.value, None if plain else datatype, term.language)
+    return Cell("triple", str(term))
+
+
+def _result_of(answer: object) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        value = "true" if bool(answer) else "false"
+        return QueryResult(["ask"], [[Cell("literal", value, _XSD_BOOLEAN)]])
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        return QueryResult(
+            names,
+            [[None if t is None else _cell(t) for t in solution]
+             for solution in answer],
+        )
+    if isinstance(answer, Iterable):
+        return QueryResult(
+            ["subject", "predicate", "object"],
+            [[_cell(t.subject), _cell(t.predicate), _cell(t.object)]
+             for t in answer],
+        )
+    raise StoreError(f"unexpected query answer {type(answer).__name__}")
+
+
+def run_query(text: str, store_dir: Path, endpoint: str | None) -> QueryResult:
+    """Run `text` against the store in `store_dir`, or against the SPARQL 1.1
+    query service at `endpoint` when one is given (see the module docstring)."""
+    if endpoint is None:
+        return Store(store_dir, read_only=True).query(text)
+    # SPARQL 1.1 Protocol §2.1.3: query via POST directly, the body being the
+    # unencoded query string with media type application/sparql-query.
+    status, content_type, body = _http(
+        "POST", endpoint, text.encode("utf-8"),
+        {
+            "Content-Type": "application/sparql-query; charset=utf-8",
+            # SELECT/ASK answer with results; CONSTRUCT/DESCRIBE with RDF.
+            "Accept": "application/sparql-results+json, "
+            "application/n-triples;q=0.9, text/turtle;q=0.8",
+        },
+        QUERY_TIMEOUT,
+    )
+    if status >= 300:
+        raise StoreError(_http_failure(endpoint, status, body))
+    media_type = content_type.split(";")[0].strip().lower()
+    try:
+        if media_type in ("application/sparql-results+json", "application/json"):
+            return _result_of(
+                ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            )
+        if media_type in ("application/n-triples", "text/turtle"):
+            rdf = (ox.RdfFormat.N_TRIPLES if media_type == "application/n-triples"
+                   else ox.RdfFormat.TURTLE)
+            return _result_of(q.triple for q in ox.parse(body, format=rdf))
+    except SyntaxError as error:
+        raise StoreError(f"{endpoint}: unreadable {media_type} answer "
+                         f"({error})") from error
+    raise StoreError(f"{endpoint}: answered with {media_type or 'no media type'}, "
+                     "not SPARQL JSON results or N-Triples")
+
+
+# --- push: SPARQL 1.1 Graph Store HTTP Protocol ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GraphPush:
+    graph: str
+    triples: int
+    state: str  # loaded | failed | not attempted
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PushReport:
+    endpoint: str
+    graphs: tuple[GraphPush, ...]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(g.state == "loaded" for g in self.graphs)
+
+    def summary(self) -> str:
+        lines = [
+            f"{g.graph}: {g.state}" + (f": {g.reason}" if g.reason else "")
+            for g in self.graphs
+            if g.state != "loaded"
+        ]
+        loaded = [g for g in self.graphs if g.state == "loaded"]
+        lines.append(
+            f"{len(loaded)} of {len(self.graphs)} graphs "
+            f"({sum(g.triples for g in loaded)} triples) loaded into "
+            f"{self.endpoint} in {self.seconds:.1f} s"
+        )
+        return "\n".join(lines)
+
+
+def push_store(store_dir: Path, endpoint: str, timeout: float) -> PushReport:
+    """PUT every named graph of the store to the graph store at `endpoint`.
+
+    SPARQL 1.1 Graph Store HTTP Protocol §5.3: PUT replaces the graph's
+    content, so pushing twice leaves one copy on the server. Stops at the
+    first graph that fails: the report then names the loaded graphs, the one
+    that failed and why, and those not attempted. A server that cannot be
+    reached at all raises `StoreError` instead.
+    """
+    store = Store(store_dir, read_only=True)
+    started = time.perf_counter()
+    done: list[GraphPush] = []
+    graphs = store.graphs()
+    for index, graph in enumerate(graphs):
+        data = store.graph_ntriples(graph)
+        triples = data.count(b"\n")  # N-Triples: one triple per line
+        url = _graph_url(endpoint, graph)
+        try:
+            status, _, body = _http(
+                "PUT", url, data, {"Content-Type": "application/n-triples"}, timeout
+            )
+        except StoreError as error:
+            if not done:
+                raise
+            # A timed-out PUT may or may not have been applied: not "loaded".
+            done.append(GraphPush(graph, triples, "failed", str(error)))
+            done.extend(GraphPush(g, 0, "not attempted") for g in graphs[index + 1:])
+            break
+        if status >= 300:
+            done.append(
+                GraphPush(graph, triples, "failed", _http_failure(url, status, body))
+            )
+            done.extend(GraphPush(g, 0, "not attempted") for g in graphs[index + 1:])
+            break
+        done.append(GraphPush(graph, triples, "loaded"))
+    return PushReport(endpoint, tuple(done), time.perf_counter() - started)
+
+
+def _graph_url(endpoint: str, graph: str) -> str:
+    # GSP §4.2: the graph IRI goes percent-encoded in the `graph` parameter.
+    separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
+    return endpoint + separator + "graph=" + urllib.parse.quote(graph, safe="")
+
+
+# --- HTTP --------------------------------------------------------------------
+
+
+def _http(
+    method: str, url: str, data: bytes, headers: dict[str, str], timeout: float
+) -> tuple[int, str, bytes]:
+    """Status, Content-Type and body of one request; unreachable servers raise
+    `StoreError` naming the URL, HTTP error statuses are returned."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    authorization = _authorization(url)
+    if authorization is not None:
+        request.add_unredirected_header("Authorization", authorization)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return (response.status, response.headers.get("Content-Type", ""),
+                    response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, ConnectionRefusedError):
+            message = "connection refused (is the server running on that port?)"
+        elif isinstance(reason, TimeoutError):
+            message = f"no answer within {timeout:g} s"
+        else:
+            message = str(reason)
+        raise StoreError(f"{url}: {message}") from error
+    except TimeoutError as error:
+        raise StoreError(f"{url}: no answer within {timeout:g} s") from error
+    except (ConnectionError, OSError) as error:
+        raise StoreError(f"{url}: {error}") from error
+
+
+def _http_failure(url: str, status: int, body: bytes) -> str:
+    first_line = body.decode("utf-8", "replace").strip().split("\n", 1)[0][:200]
+    hint = ""
+    if status in (401, 403):
+        hint = (f" (set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or a "
+                "~/.netrc entry for the host)")
+    return f"{url}: HTTP {status}" + (f": {first_line}" if first_line else "") + hint
+
+
+def _authorization(url: str) -> str | None:
+    """HTTP Basic credentials (RFC 7617) from the environment or ~/.netrc."""
+    user = os.environ.get(USER_VARIABLE)
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if user is None or password is None:
+        host = urllib.parse.urlsplit(url).hostname or ""
+        try:
+            entry = netrc.netrc().authenticators(host)
+        except FileNotFoundError:
+            return None
+        except netrc.NetrcParseError as error:
+            # Name the line only: the parser's message may quote a token of
+            # the file, which can be a password.
+            raise StoreError(
+                f"{error.filename}: line {error.lineno} cannot be parsed as netrc"
+            ) from error
+        except OSError as error:
+            raise StoreError(f"~/.netrc: cannot be read ({error.strerror})") from error
+        if entry is None:
+            return None
+        user, _, password = entry
+        password = password or ""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return "Basic " + token
+
+
+def _term_text(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    return "the default graph" if isinstance(term, ox.DefaultGraph) else str(term)
