@@ -432,8 +432,8 @@ _BLOCK_TAGS = frozenset(
 _CELL_TAGS = frozenset({"td", "th"})
 # Elements that may wrap the notice; descent stops at any other element.
 _CONTAINER_TAGS = frozenset(
-    "article aside center div main section table tbody tfoot thead tr td th ul ol "
-    "dl".split()
+    "article aside center div form main section table tbody tfoot thead tr td th "
+    "ul ol dl".split()
 )
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CONTENT_HINT = re.compile(
