@@ -101,8 +101,7 @@ def _atom(tag: str, *, end: bool = False) -> str:
 
 _CONNECTOR = r"\s*(?:至|到|—|–|-|~|～)\s*"
 _DATES = re.compile(
-    f"(?<![{_ARABIC}]){_atom('a')}"
-    f"(?:(?P<range>{_CONNECTOR}){_atom('b', end=True)})?"
+    f"(?<![{_ARABIC}]){_atom('a')}(?:(?P<range>{_CONNECTOR}){_atom('b', end=True)})?"
 )
 
 
@@ -341,9 +340,7 @@ def find_amounts(text: str) -> tuple[Amount, ...]:
                 value = Decimal(parse_cn_number(m.group("cn")))
             except ValueError:
                 continue
-        approximate = any(
-            m.group(g) for g in ("pre", "approx1", "approx2", "post")
-        )
+        approximate = any(m.group(g) for g in ("pre", "approx1", "approx2", "post"))
         found.append(
             Amount(float(value), approximate, Span.of(text, m.start(), m.end()))
         )
