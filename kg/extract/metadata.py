@@ -351,7 +351,7 @@ def _org_kind(name: str) -> str | None:
     return None
 
 
-def _organization(text: str, span: Span) -> Organization:
+def _organization(span: Span) -> Organization:
     name = re.sub(r"\s+", "", span.text)
     return Organization(name=name, kind=_org_kind(name), span=span)
 
@@ -374,7 +374,7 @@ def _inspected_org(
                     inspection.start + m.end("org"),
                 ),
             )
-    fed_back = _organization(text, recipient) if recipient is not None else None
+    fed_back = _organization(recipient) if recipient is not None else None
     if inspected is not None and inspected.kind is None and fed_back is not None:
         if fed_back.kind is not None:
             return fed_back
