@@ -366,14 +366,8 @@ def _inspected_org(
     if inspection is not None:
         m = _INSPECTED.search(inspection.text)
         if m is not None:
-            inspected = _organization(
-                text,
-                Span.of(
-                    text,
-                    inspection.start + m.start("org"),
-                    inspection.start + m.end("org"),
-                ),
-            )
+            start = inspection.start + m.start("org")
+            inspected = _organization(Span.of(text, start, start + len(m.group("org"))))
     fed_back = _organization(recipient) if recipient is not None else None
     if inspected is not None and inspected.kind is None and fed_back is not None:
         if fed_back.kind is not None:
