@@ -251,7 +251,7 @@ def _decode_utf16(data: bytes, path: str | None) -> tuple[str, str, list[str]]:
         warnings.append(_truncation_warning("UTF-16", len(data) - err.start))
     control = _CONTROL_CHAR.search(text)
     if control is not None and _mostly_binary(
-        text.count("\x00"), len(_CONTROL_CHAR.findall(text[:100_000])), len(text)
+        text.count("\x00"), _CONTROL_CHAR.subn("", text)[1], len(text)
     ):
         # BOM + the UTF-16 code units before the offending character.
         offset = 2 + len(text[: control.start()].encode("utf-16-le"))
@@ -381,8 +381,8 @@ def _without_chrome(path: str | None, text: str) -> str:
 # --- HTML ------------------------------------------------------------------
 
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
-# WHATWG HTML §13.2.3.2 "prescan a byte stream to determine its encoding" reads
-# 1024 bytes; CMS pages often put scripts first, so look a little further.
+# WHATWG HTML "prescan a byte stream to determine its encoding" reads 1024
+# bytes; CMS pages often put scripts and comments first, so look further.
 _PRESCAN_BYTES = 4096
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE
@@ -407,7 +407,7 @@ def _declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    # A prescan that finds UTF-16 means UTF-8 (WHATWG HTML §13.2.3.2).
+    # A prescan that finds UTF-16 means UTF-8 (WHATWG HTML, same algorithm).
     return None if name.startswith(("utf-8", "utf-16")) else name
 
 
@@ -418,12 +418,13 @@ def _sniff_html(text: str) -> bool:
     )
 
 
-# Dropped with their content. form only when it does not hold the notice:
-# ASP.NET pages wrap the whole body in one <form>.
+# Never notice text: dropped with their content.
 _ALWAYS_JUNK = ("script", "style", "noscript", "template", "iframe", "svg", "object")
+# Page chrome, dropped unless it holds most of the page's Chinese text: ASP.NET
+# pages wrap the whole body in one <form>, some templates the article in <header>.
 _CHROME_TAGS = ("nav", "header", "footer", "form", "button", "select", "textarea")
-# Block-level elements (HTML Living Standard §15.3.3 "Flow content" rendering):
-# each starts a new line of text.
+# Elements the HTML Living Standard renders display: block ("Rendering", flow
+# content): each starts a new line of text.
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote caption center dd details dialog dir div dl "
     "dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr "
@@ -441,6 +442,9 @@ _CONTENT_HINT = re.compile(
 )
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's ASCII whitespace: U+00A0 is not
+_PRE_SPACE = re.compile(r"[ \t\r\f]+")  # in <pre> line breaks are kept
+_SPACE_RUN = re.compile(" {2,}")
+_CELL_GAP = re.compile(r"[ \t]*\t[ \t]*")
 
 
 def _page_text(page: str, path: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -501,8 +505,10 @@ def _notice_element(root: LexborNode) -> LexborNode:
         if own_text or best is None or total == 0:
             return node
         names = f"{best.id or ''} {best.attributes.get('class') or ''}"
-        hint = _CONTENT_HINT.search(names)
-        if han.get(best.mem_id, 0) < (0.6 if hint else 0.9) * total:
+        # A child named like a CMS article body (TRS_Editor, zoom …) may share
+        # the page with a wordy sidebar; an anonymous one must hold nearly all.
+        share = 0.6 if _CONTENT_HINT.search(names) else 0.9
+        if han.get(best.mem_id, 0) < share * total:
             return node
         node = best
 
@@ -550,7 +556,7 @@ def _block_lines(node: LexborNode, skip: LexborNode | None = None) -> list[str]:
         elif tag == "-text":
             text = current.text_content or ""
             if in_pre:
-                parts.append(re.sub(r"[ \t\r\f]+", " ", text))
+                parts.append(_PRE_SPACE.sub(" ", text))
             else:
                 parts.append(_HTML_SPACE.sub(" ", text))
         elif tag == "br":
@@ -565,14 +571,15 @@ def _block_lines(node: LexborNode, skip: LexborNode | None = None) -> list[str]:
             stack.extend((child, False) for child in reversed(children))
     lines = []
     for raw in "".join(parts).split("\n"):
-        line = re.sub(r"[ \t]*\t[ \t]*", "\t", re.sub(" {2,}", " ", raw)).strip(" \t")
+        line = _CELL_GAP.sub("\t", _SPACE_RUN.sub(" ", raw)).strip(" \t")
         if line:
             lines.append(line)
     return lines
 
 
-# Labels of the metadata table of government information disclosure pages
-# (政府信息公开 "索引号 / 发布机构 / 成文日期" blocks, GB/T 7156 style catalogues).
+# Field labels of the catalogue table government portals print above a
+# 政府信息公开 article (索引号, 发布机构, 成文日期 …) and of the info bar
+# under a title.
 _META_LABELS = frozenset(
     "索引号 信息索引号 主题分类 信息分类 体裁分类 组配分类 服务对象分类 "
     "公开方式 公开范围 公开时限 公开形式 信息名称 文件名称 "

@@ -420,10 +420,35 @@ def test_gbk_page_declared_in_meta(tmp_path: Path) -> None:
     assert source.text == read_source(write(tmp_path, "u.htm", page.encode())).text
 
 
+def test_big5_page_declared_in_meta() -> None:
+    # GB18030 would also decode these bytes, to nonsense: the declaration decides.
+    lines = [
+        "關於巡察整改進展情況的通報",
+        "根據區委統一部署，區委第一巡察組對黨組進行了巡察。",
+    ]
+    paragraphs = "".join(f"<p>{line}</p>" for line in lines)
+    page = _page(f'<div class="content">{paragraphs}</div>').decode()
+    page = page.replace("<head>", '<head><meta charset="big5">')
+    source = source_from_bytes(page.encode("big5"), "page.html")
+    assert source.encoding == "big5"
+    assert source.text.split("\n") == lines
+
+
+@pytest.mark.parametrize("media_type", ["text/html", "text/plain"])
+def test_media_type_overrides_sniffing(media_type: str) -> None:
+    page = gov_page("sanmen-2023").encode()
+    source = source_from_bytes(page, "notice.htm", media_type=media_type)
+    assert source.media_type == media_type
+    assert ("<script" in source.text) is (media_type == "text/plain")
+
+
 def test_page_sniffed_without_html_suffix(tmp_path: Path) -> None:
     source = read_source(write(tmp_path, "saved.txt", gov_page("sanmen-2023").encode()))
     assert source.media_type == "text/html"
     assert source.metadata == tuple(PAGES["sanmen-2023"][1].items())
+
+
+ZAOZHUANG_TITLE = PAGES["zaozhuang-2018"][0]
 
 
 def _page(body: str, title: str = "") -> bytes:
@@ -433,16 +458,22 @@ def _page(body: str, title: str = "") -> bytes:
     ).encode()
 
 
-def test_title_from_title_element_without_site_name() -> None:
+@pytest.mark.parametrize(
+    ("page_title", "first"),
+    [
+        (f"{ZAOZHUANG_TITLE}_枣庄高新区", [ZAOZHUANG_TITLE]),
+        (f"枣庄高新区 - {ZAOZHUANG_TITLE}", [ZAOZHUANG_TITLE]),
+        ("枣庄高新技术产业开发区门户网站", []),  # a site name is not a title
+    ],
+)
+def test_title_from_title_element(page_title: str, first: list[str]) -> None:
     lines = corpus_text("zaozhuang-2018").split("\n")
+    paragraphs = "".join(f"<p>{line}</p>" for line in lines)
     body = (
-        '<div class="nav"><a href="/">首页</a></div><div id="zoom">'
-        + "".join(f"<p>{line}</p>" for line in lines)
-        + "</div>"
+        f'<div class="nav"><a href="/">首页</a></div><div id="zoom">{paragraphs}</div>'
     )
-    title = "枣庄高新区党委关于巡察整改进展情况的通报"
-    source = source_from_bytes(_page(body, f"{title}_枣庄高新区"), "page.html")
-    assert source.text.split("\n") == [title, *lines]
+    source = source_from_bytes(_page(body, page_title), "page.html")
+    assert source.text.split("\n") == [*first, *lines]
 
 
 def test_whole_page_in_one_form_is_kept() -> None:
