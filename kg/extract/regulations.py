@@ -162,7 +162,7 @@ def find_regulations(
     regulations = []
     for title, occurrences in by_title.items():
         resolved = gazetteer.canonical(title)
-        kind = resolved.kind or _kind(
+        kind = resolved.kind or classify_title(
             title, any(o.watched_or_compiled for o in occurrences)
         )
         regulations.append(
@@ -206,10 +206,6 @@ def find_rule_mentions(source: Source) -> tuple[RuleMention, ...]:
 def classify_title(title: str, watched_or_compiled: bool = False) -> RegulationKind:
     """The kind of a title absent from the gazetteer: by what is done to it,
     then by its head word; a title with neither is not a rule (`other`)."""
-    return _kind(title, watched_or_compiled)
-
-
-def _kind(title: str, watched_or_compiled: bool) -> RegulationKind:
     if watched_or_compiled:
         return RegulationKind.OTHER
     head = _TAIL_MARKS.sub("", title) or title
