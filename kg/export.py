@@ -31,6 +31,14 @@ def _date(date: Date | None) -> str | None:
     return date.iso if date is not None else None
 
 
+def _title(notice: Notice) -> str | None:
+    """The title on one line: a title set over two lines keeps its span, but a
+    user reads it as one string (中共三门县投资促进中心党组 / 关于…的通报)."""
+    if notice.title is None:
+        return None
+    return "".join(line.strip() for line in notice.title.text.splitlines())
+
+
 def notice_to_dict(notice: Notice) -> dict[str, Any]:
     """The JSON object of one notice, as DESIGN.md defines it."""
     body = notice.inspecting_body
@@ -40,7 +48,7 @@ def notice_to_dict(notice: Notice) -> dict[str, Any]:
         "id": notice.id,
         "source": notice.source.path,
         "sha256": notice.source.sha256,
-        "title": _text(notice.title),
+        "title": _title(notice),
         "publisher": _text(notice.publisher),
         "published": _date(notice.published),
         "inspected_org": org.name if org else None,
@@ -136,7 +144,7 @@ def notice_summary(notice: Notice) -> str:
         d.iso for d in (notice.inspection_start, notice.inspection_end) if d
     )
     lines = [
-        f"{notice.id}: {_text(notice.title) or '(no title)'}",
+        f"{notice.id}: {_title(notice) or '(no title)'}",
         f"  publisher     {_text(notice.publisher) or '-'}"
         f"  published {_date(notice.published) or '-'}",
         f"  inspection    {group.canonical if group else '-'}"
