@@ -69,6 +69,16 @@ def regulation_key(title: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def display_label(title: str) -> str:
+    """The one label of every title variant that shares a key, for titles no
+    gazetteer knows: NFKC (one punctuation width), no whitespace, no status
+    mark. Two notices writing 《X（试行）》 and 《X (试行)》 thus give the shared
+    node the same skos:prefLabel; each variant as written stays an altLabel."""
+    text = unicodedata.normalize("NFKC", title).strip().strip("《》")
+    return _STATUS.sub("", _WHITESPACE.sub("", text))
+
+
+@lru_cache(maxsize=65536)
 def org_key(name: str) -> str:
     """The identity of an organisation, committee or group.
 
@@ -182,7 +192,7 @@ class Gazetteer:
         entry = self.lookup(title)
         if entry is None:
             return CanonicalRegulation(
-                title.strip(), regulation_key(title), None, None, None
+                display_label(title), regulation_key(title), None, None, None
             )
         return CanonicalRegulation(
             entry.canonical, entry.key, entry.kind, entry.level, entry.published
