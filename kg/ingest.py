@@ -3,7 +3,7 @@
 Decodes (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK), reduces a
 web page to its notice body, drops web-page chrome lines (无障碍浏览, 关闭窗口 …)
 and normalises (LF line ends, NFC, no zero-width characters, no trailing
-spaces). Every span downstream is an offset into the text produced here.
+spaces, no blank lines). Every span downstream is an offset into the text produced here.
 """
 
 from __future__ import annotations
@@ -368,9 +368,13 @@ def _is_chrome(line: str) -> bool:
 
 
 def _without_chrome(path: str | None, text: str) -> str:
+    """The text without chrome lines and without blank lines: a web page gives
+    one line per paragraph, and the same notice saved as text with blank lines
+    between paragraphs (luozhuang-2021) must give the same text and spans."""
     if not text.strip():
         raise InputError(path, "no text, only whitespace")
-    kept = "\n".join(line for line in text.split("\n") if not _is_chrome(line))
+    lines = text.split("\n")
+    kept = "\n".join(line for line in lines if line and not _is_chrome(line))
     if not kept.strip():
         raise InputError(
             path, "no notice text, only web-page navigation (关闭窗口, 打印本页 …)"
@@ -584,7 +588,7 @@ _META_LABELS = frozenset(
     "索引号 信息索引号 主题分类 信息分类 体裁分类 组配分类 服务对象分类 "
     "公开方式 公开范围 公开时限 公开形式 信息名称 文件名称 "
     "发布机构 发文机关 发文机构 发布单位 生成机构 所属机构 责任部门 "
-    "成文日期 生成日期 公开日期 发布日期 发布时间 更新时间 "
+    "标题 成文日期 生成日期 公开日期 发布日期 发布时间 更新时间 "
     "文号 发文字号 发文文号 文件编号 来源 信息来源 关键词 主题词 有效性 作者".split()
 )
 # Not metadata, but they end the value before them in an info bar.

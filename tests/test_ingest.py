@@ -231,12 +231,26 @@ def test_full_width_punctuation_stays_as_written(line: str) -> None:
         ("索\u00a0引\u00a0号\u00a0 luozhuangqulz242", "索 引 号  luozhuangqulz242"),
         ("一、总体要求 \t\u3000\n(一)指导思想。 ", "一、总体要求\n(一)指导思想。"),
         ("一、总体要求\u2028(一)指导思想。", "一、总体要求\n(一)指导思想。"),
+        (
+            "\n一、总体要求\n\n\u3000\n\xa0\n(一)指导思想。\n",
+            "一、总体要求\n(一)指导思想。",
+        ),
     ],
 )
 def test_invisible_characters_nbsp_and_trailing_spaces(
     written: str, normalised: str
 ) -> None:
     assert source_from_text(written).text == normalised
+
+
+@pytest.mark.parametrize("stem", NOTICES)
+def test_one_line_per_paragraph_without_blank_lines(stem: str) -> None:
+    # luozhuang-2021 was saved with a blank line after each paragraph, as pages
+    # rendered to text often are; the others were not. Both give the same text.
+    paragraphs = [line.strip() for line in ingested(stem).split("\n")]
+    assert all(paragraphs)
+    raw = [line for line in corpus_text(stem).split("\n") if line.strip()]
+    assert len(paragraphs) == len(raw) - len(REMOVED.get(stem, []))
 
 
 def test_source_from_text_identity() -> None:
@@ -376,7 +390,7 @@ def gov_page(stem: str) -> str:
 def test_wrapped_notice_gives_back_its_lines(tmp_path: Path, stem: str) -> None:
     title, metadata = PAGES[stem]
     source = read_source(write(tmp_path, f"{stem}.html", gov_page(stem).encode()))
-    notice = [line for line in ingested(stem).split("\n") if line.strip()]
+    notice = ingested(stem).split("\n")
     header = [f"{label}: {value}" for label, value in metadata.items()]
     if stem in TITLE_ADDED:
         header.insert(0, title)
