@@ -68,7 +68,9 @@ class Finder:
         end = self.span(last, start).end
         return Span.of(self.text, start, end)
 
-    def date(self, written: str, iso: str, after: int = 0, inferred: bool = False) -> Date:
+    def date(
+        self, written: str, iso: str, after: int = 0, inferred: bool = False
+    ) -> Date:
         return Date(iso, self.span(written, after), inferred_year=inferred)
 
 
@@ -81,7 +83,9 @@ def _regulation(
         key=regulation_key(title),
         canonical=resolved.label,
         kind=kind,
-        mentions=tuple(RegulationMention(span, relation) for span, relation in mentions),
+        mentions=tuple(
+            RegulationMention(span, relation) for span, relation in mentions
+        ),
         level=resolved.level,
         published=resolved.published,
     )
@@ -108,35 +112,71 @@ def luozhuang_notice() -> Notice:
         "没有把学习贯彻落实习近平新时代中国特色社会主义思想和党的十九大精神作为首要政治任务抓紧抓实",
         group1.end,
     )
-    problem1 = f.between("问题:(1)", "负责理论中心组学习的组织、签到、记录等工作。", group1.end)
+    problem1 = f.between(
+        "问题:(1)", "负责理论中心组学习的组织、签到、记录等工作。", group1.end
+    )
     p1 = problem1.start
     measures1 = (
-        Measure(1, MeasureKind.SELF_CRITICISM, f.span(
-            "该领导同志已对2019年1月14 日考勤表、“三会一课”签到表作出了检讨说明,"
-            "该党组成员补充了理论中心组相关学习内容。", p1)),
-        Measure(2, MeasureKind.STUDY, f.span(
-            "将深入学习贯彻落实习近平新时代中国特色社会主义思想和党的十九大精神纳入"
-            "“三会一课”、理论中心组学习、廉政自省日活动中,突出重点,建立常态化学习机制。",
-            p1)),
-        Measure(3, MeasureKind.STUDY, f.span(
-            "联系实际,将会议学习与观摩学习、接受红色基地教育等形式结合起来,丰富学习形式;"
-            "领学环节之外,增加组织讨论和发言议程;开展红色主题教育活动。", p1)),
-        Measure(4, MeasureKind.LEDGER, f.span(
-            "严格按要求组织开展理论中心组学习,安排办公室主任负责理论中心组学习的组织、"
-            "签到、记录等工作。", p1)),
+        Measure(
+            1,
+            MeasureKind.SELF_CRITICISM,
+            f.span(
+                "该领导同志已对2019年1月14 日考勤表、“三会一课”签到表作出了检讨说明,"
+                "该党组成员补充了理论中心组相关学习内容。",
+                p1,
+            ),
+        ),
+        Measure(
+            2,
+            MeasureKind.STUDY,
+            f.span(
+                "将深入学习贯彻落实习近平新时代中国特色社会主义思想和党的十九大精神纳入"
+                "“三会一课”、理论中心组学习、廉政自省日活动中,突出重点,建立常态化学习机制。",
+                p1,
+            ),
+        ),
+        Measure(
+            3,
+            MeasureKind.STUDY,
+            f.span(
+                "联系实际,将会议学习与观摩学习、接受红色基地教育等形式结合起来,丰富学习形式;"
+                "领学环节之外,增加组织讨论和发言议程;开展红色主题教育活动。",
+                p1,
+            ),
+        ),
+        Measure(
+            4,
+            MeasureKind.LEDGER,
+            f.span(
+                "严格按要求组织开展理论中心组学习,安排办公室主任负责理论中心组学习的组织、"
+                "签到、记录等工作。",
+                p1,
+            ),
+        ),
     )
 
     group2 = f.span("学习教育活动开展不扎实。", problem1.end)
-    problem3 = f.between("问题:(3)制发公文缺乏严肃性。", "杜绝此类问题发生。", group2.end)
+    problem3 = f.between(
+        "问题:(3)制发公文缺乏严肃性。", "杜绝此类问题发生。", group2.end
+    )
     p3 = problem3.start
     enacted = f.span("《投资促进服务中心制文发文管理办法》", p3)
     measures3 = (
-        Measure(1, MeasureKind.SELF_CRITICISM, f.span(
-            "已责成办公室主任作出检讨,并对文件相关内容进行了修改。", p3)),
-        Measure(2, MeasureKind.RULES, f.span(
-            "规范制发公文管理,制定了《投资促进服务中心制文发文管理办法》,严格按要求做到"
-            "制文有审核,发文有登记,公文有存档,杜绝此类问题发生。", p3),
-            regulations=("投资促进服务中心制文发文管理办法",)),
+        Measure(
+            1,
+            MeasureKind.SELF_CRITICISM,
+            f.span("已责成办公室主任作出检讨,并对文件相关内容进行了修改。", p3),
+        ),
+        Measure(
+            2,
+            MeasureKind.RULES,
+            f.span(
+                "规范制发公文管理,制定了《投资促进服务中心制文发文管理办法》,严格按要求做到"
+                "制文有审核,发文有登记,公文有存档,杜绝此类问题发生。",
+                p3,
+            ),
+            regulations=("投资促进服务中心制文发文管理办法",),
+        ),
     )
     problems = (
         Problem(
@@ -171,13 +211,18 @@ def luozhuang_notice() -> Notice:
         publisher=f.span("罗庄区投资促进服务中心", f.span("发布机构").end),
         published=f.date("2021-03-11", "2021-03-11", f.span("公开日期").end),
         inspected_org=Organization(
-            "罗庄区投资促进服务中心党组", "党组",
-            f.span("罗庄区投资促进服务中心党组", intro)),
-        inspecting_body=InspectingBody(
-            "区委", "区", "罗庄区委", f.span("区委", intro)),
+            "罗庄区投资促进服务中心党组",
+            "党组",
+            f.span("罗庄区投资促进服务中心党组", intro),
+        ),
+        inspecting_body=InspectingBody("区委", "区", "罗庄区委", f.span("区委", intro)),
         inspection_group=InspectionGroup(
-            "区委第一巡察组", 1, "巡察", "罗庄区委第一巡察组",
-            f.span("区委第一巡察组", intro)),
+            "区委第一巡察组",
+            1,
+            "巡察",
+            "罗庄区委第一巡察组",
+            f.span("区委第一巡察组", intro),
+        ),
         inspection_start=f.date("2019年11月8日", "2019-11-08", intro),
         inspection_end=f.date("12月8日", "2019-12-08", intro, inferred=True),
         feedback_date=f.date("4月1日", "2020-04-01", intro, inferred=True),
@@ -188,11 +233,16 @@ def luozhuang_notice() -> Notice:
         ),
         aspects=(aspect,),
         regulations=(
-            _regulation("主题教育实施意见", RegulationKind.NORMATIVE_DOCUMENT,
-                        [(f.span("《主题教育实施意见》", p3), Relation.CITES)]),
-            _regulation("投资促进服务中心制文发文管理办法",
-                        RegulationKind.NORMATIVE_DOCUMENT,
-                        [(enacted, Relation.ENACTS)]),
+            _regulation(
+                "主题教育实施意见",
+                RegulationKind.NORMATIVE_DOCUMENT,
+                [(f.span("《主题教育实施意见》", p3), Relation.CITES)],
+            ),
+            _regulation(
+                "投资促进服务中心制文发文管理办法",
+                RegulationKind.NORMATIVE_DOCUMENT,
+                [(enacted, Relation.ENACTS)],
+            ),
         ),
         rule_mentions=(RuleMention(rule.label, rule.key, three_big),),
         doc_numbers=(
@@ -217,7 +267,9 @@ def sanmen_notice() -> Notice:
     study = f.span(
         "9月8日组织全体人员(含驻点招商办)学习了《会计法》、《三门县机关工作人员差旅费"
         "管理规定》、县投促中心的财务管理制度,要求相关领导、财务人员对费用报销进行严审"
-        "把关,确保票据内容真实完整、合法合规 ,坚决杜绝类似情况的再次发生;", p)
+        "把关,确保票据内容真实完整、合法合规 ,坚决杜绝类似情况的再次发生;",
+        p,
+    )
     talk = f.span("9月8日中心对驻点招商组进行了集体工作提示约谈。", p)
     accounting = f.span("《会计法》", p)
     accounting_again = f.span("《会计法》", problem.end)
@@ -233,8 +285,12 @@ def sanmen_notice() -> Notice:
                 span=problem,
                 categories=("financial-management",),
                 measures=(
-                    Measure(1, MeasureKind.STUDY, study,
-                            regulations=("会计法", "三门县机关工作人员差旅费管理规定")),
+                    Measure(
+                        1,
+                        MeasureKind.STUDY,
+                        study,
+                        regulations=("会计法", "三门县机关工作人员差旅费管理规定"),
+                    ),
                     Measure(2, MeasureKind.TALK, talk),
                 ),
             ),
@@ -246,11 +302,16 @@ def sanmen_notice() -> Notice:
         title=f.span("中共三门县投资促进中心党组\n关于巡察整改进展情况的通报"),
         publisher=f.span("中共三门县投资促进中心党组"),
         inspected_org=Organization(
-            "三门县投资促进中心党组", "党组", f.span("三门县投资促进中心党组", intro)),
+            "三门县投资促进中心党组", "党组", f.span("三门县投资促进中心党组", intro)
+        ),
         inspecting_body=InspectingBody("县委", "县", "三门县委", f.span("县委", intro)),
         inspection_group=InspectionGroup(
-            "县委第一巡察组", 1, "巡察", "三门县委第一巡察组",
-            f.span("县委第一巡察组", intro)),
+            "县委第一巡察组",
+            1,
+            "巡察",
+            "三门县委第一巡察组",
+            f.span("县委第一巡察组", intro),
+        ),
         inspection_start=f.date("2023年3月20日", "2023-03-20", intro),
         inspection_end=f.date("6月21日", "2023-06-21", intro, inferred=True),
         feedback_date=f.date("2023年8月8日", "2023-08-08", intro),
@@ -261,15 +322,26 @@ def sanmen_notice() -> Notice:
         ),
         aspects=(aspect,),
         regulations=(
-            _regulation("会计法", RegulationKind.LAW, [
-                (accounting, Relation.STUDIES), (accounting_again, Relation.STUDIES)]),
-            _regulation("三门县机关工作人员差旅费管理规定",
-                        RegulationKind.NORMATIVE_DOCUMENT, [(travel, Relation.STUDIES)]),
+            _regulation(
+                "会计法",
+                RegulationKind.LAW,
+                [(accounting, Relation.STUDIES), (accounting_again, Relation.STUDIES)],
+            ),
+            _regulation(
+                "三门县机关工作人员差旅费管理规定",
+                RegulationKind.NORMATIVE_DOCUMENT,
+                [(travel, Relation.STUDIES)],
+            ),
         ),
         persons=(Person("章明皓", "党组书记", f.span("党组书记章明皓")),),
         doc_numbers=(
-            DocNumber("台市委办室【2019】74号", "台市委办室", 2019, 74,
-                      f.span("台市委办室【2019】74号")),
+            DocNumber(
+                "台市委办室【2019】74号",
+                "台市委办室",
+                2019,
+                74,
+                f.span("台市委办室【2019】74号"),
+            ),
         ),
     )
 
@@ -292,15 +364,21 @@ def full_title_notice() -> Notice:
         label=f.span("财务管理不够规范"),
         span=Span.of(text, 0, len(text)),
         categories=("financial-management",),
-        measures=(Measure(1, MeasureKind.STUDY, measure,
-                          regulations=("中华人民共和国会计法",)),),
+        measures=(
+            Measure(
+                1, MeasureKind.STUDY, measure, regulations=("中华人民共和国会计法",)
+            ),
+        ),
     )
     return Notice(
         id="notice-" + source.sha256[:12],
         source=source,
         aspects=(Aspect("1", f.span("财务管理不够规范"), problem.span, (problem,)),),
         regulations=(
-            _regulation("中华人民共和国会计法", RegulationKind.LAW,
-                        [(f.span("《中华人民共和国会计法》"), Relation.STUDIES)]),
+            _regulation(
+                "中华人民共和国会计法",
+                RegulationKind.LAW,
+                [(f.span("《中华人民共和国会计法》"), Relation.STUDIES)],
+            ),
         ),
     )

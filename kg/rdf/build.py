@@ -252,8 +252,10 @@ class _NoticeGraph:
             self._associate(inspected, "inspected", ox_kg.inspected)
 
         # OWL-Time §4.2: the period as a proper interval between two instants.
-        ends = (("start", notice.inspection_start, ox_time.hasBeginning),
-                ("end", notice.inspection_end, ox_time.hasEnd))
+        ends = (
+            ("start", notice.inspection_start, ox_time.hasBeginning),
+            ("end", notice.inspection_end, ox_time.hasEnd),
+        )
         for which, date, link in ends:
             if date is None:
                 continue
@@ -269,9 +271,13 @@ class _NoticeGraph:
 
     def _inspection_label(self) -> str:
         notice = self.notice
-        who = (notice.inspection_group.canonical if notice.inspection_group
-               else notice.inspecting_body.canonical if notice.inspecting_body
-               else "")
+        who = (
+            notice.inspection_group.canonical
+            if notice.inspection_group
+            else notice.inspecting_body.canonical
+            if notice.inspecting_body
+            else ""
+        )
         whom = notice.inspected_org.name if notice.inspected_org else ""
         if whom:
             return f"{who}对{whom}的巡察"
@@ -383,8 +389,11 @@ class _NoticeGraph:
         if regulation.level:
             add(node, ox_kg.level, _zh(regulation.level))
         if regulation.published:
-            add(node, ox_eli.date_document,
-                Literal(regulation.published, datatype=ox_xsd.date))
+            add(
+                node,
+                ox_eli.date_document,
+                Literal(regulation.published, datatype=ox_xsd.date),
+            )
 
     def _mention(self, node: NamedNode, span: Span, relation: Relation) -> None:
         """Annotate one mention and link the item around it to the regulation:
@@ -397,8 +406,11 @@ class _NoticeGraph:
                 return
         for problem, problem_node in self.problems:
             if problem.span.contains(span):
-                link = (ox_kg.violates if relation is Relation.VIOLATES
-                        else ox_dcterms.references)
+                link = (
+                    ox_kg.violates
+                    if relation is Relation.VIOLATES
+                    else ox_dcterms.references
+                )
                 self.add(problem_node, link, node)
                 return
 
@@ -446,8 +458,9 @@ class _NoticeGraph:
             self.add(node, ox_rdf.type, ox_kg.AnnouncedCount)
             self.add(node, ox_rdfs.label, _zh(count.span.text))
             self.add(node, ox_dcterms.type, iri.count_kind_iri(count.key))
-            self.add(node, ox_rdf.value, Literal(str(count.value),
-                                                 datatype=ox_xsd.integer))
+            self.add(
+                node, ox_rdf.value, Literal(str(count.value), datatype=ox_xsd.integer)
+            )
             self.annotate(node, count.span)
 
 
@@ -459,8 +472,10 @@ def _statement(text: str, problem: Problem) -> Span:
     """The problem's own text: its span up to its first measure or result,
     without trailing whitespace; its label where that leaves nothing."""
     end = problem.span.end
-    for span in (problem.measures[0].span if problem.measures else None,
-                 problem.result):
+    for span in (
+        problem.measures[0].span if problem.measures else None,
+        problem.result,
+    ):
         if span is not None and problem.span.start < span.start < end:
             end = span.start
     statement = Span.of(text, problem.span.start, end)

@@ -72,7 +72,13 @@ ORGANIZATION_KIND_SLUGS: Final[dict[str, str]] = {
 }
 # kg.model.Count.key, DESIGN.md §JSON contract (announced_counts).
 COUNT_KEYS: Final = (
-    "aspects", "categories", "problems", "rectified", "measures", "tasks", "tasks_done",
+    "aspects",
+    "categories",
+    "problems",
+    "rectified",
+    "measures",
+    "tasks",
+    "tasks_done",
 )
 
 
@@ -88,9 +94,7 @@ def _segment(text: str) -> str:
         return text.replace(".", "%2E")
     out = []
     for char in text:
-        if (char.isascii() and (char.isalnum() or char in "-._~")) or _is_ucschar(
-            char
-        ):
+        if (char.isascii() and (char.isalnum() or char in "-._~")) or _is_ucschar(char):
             out.append(char)
         else:
             out.extend(f"%{b:02X}" for b in char.encode("utf-8"))

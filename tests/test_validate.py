@@ -1,0 +1,188 @@
+"""kg/rdf/validate.py with ontology/shapes.ttl: the fixture graph conforms, and
+each kind of damage is reported by the shape that guards against it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.errors import InputError
+from kg.rdf import iri
+from kg.rdf.build import notice_quads, to_nquads, to_trig, to_turtle
+from kg.rdf.namespaces import ox_dcterms, ox_oa, ox_skos
+from kg.rdf.validate import validate_graph
+from tests.rdf_fixtures import full_title_notice, luozhuang_notice, sanmen_notice
+
+LUOZHUANG = iri.NoticeIris("luozhuang-2021")
+
+
+@pytest.fixture(scope="module")
+def quads() -> list[Quad]:
+    return [
+        q
+        for make in (luozhuang_notice, sanmen_notice, full_title_notice)
+        for q in notice_quads(make())
+    ]
+
+
+def write(tmp_path: Path, quads: list[Quad], name: str = "graph.trig") -> Path:
+    path = tmp_path / name
+    path.write_bytes(to_trig(quads))
+    return path
+
+
+def test_the_fixture_graph_conforms(tmp_path: Path, quads: list[Quad]) -> None:
+    report = validate_graph(write(tmp_path, quads))
+    assert report.conforms, report.text
+    assert report.violations == 0
+    assert "conforms" in report.text
+
+
+@pytest.mark.parametrize(
+    ("name", "serialise"),
+    [
+        ("graph.ttl", lambda qs: to_turtle(q.triple for q in qs)),
+        ("graph.nq", to_nquads),
+    ],
+)
+def test_turtle_and_nquads_are_validated_too(
+    tmp_path: Path,
+    quads: list[Quad],
+    name: str,
+    serialise: Callable[[list[Quad]], bytes],
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(serialise(quads))
+    assert validate_graph(path).conforms
+
+
+def corrupt(
+    tmp_path: Path,
+    quads: list[Quad],
+    drop: Callable[[Quad], bool],
+    add: list[Quad] | None = None,
+) -> Path:
+    kept = [q for q in quads if not drop(q)]
+    assert len(kept) < len(quads) or add, "the corruption must change something"
+    return write(tmp_path, kept + (add or []))
+
+
+def test_a_regulation_without_prefLabel_is_reported(  # noqa: N802
+    tmp_path: Path, quads: list[Quad]
+) -> None:
+    reg = next(r for r in luozhuang_notice().regulations if "制文发文" in r.title)
+    node = iri.regulation_iri(reg.key)
+    report = validate_graph(
+        corrupt(
+            tmp_path,
+            quads,
+            lambda q: q.subject == node and q.predicate == ox_skos.prefLabel,
+        )
+    )
+    assert not report.conforms
+    assert report.violations == 1
+    assert "kgsh:ChinesePrefLabel  skos:prefLabel  [MinCount]" in report.text
+    assert node.value in report.text
+
+
+def test_a_date_written_as_a_plain_string_is_reported(
+    tmp_path: Path, quads: list[Quad]
+) -> None:
+    notice = LUOZHUANG.notice
+    issued = [
+        q for q in quads if q.subject == notice and q.predicate == ox_dcterms.issued
+    ]
+    assert len(issued) == 1
+    plain = Quad(notice, ox_dcterms.issued, Literal("2021-03-11"), notice)
+    report = validate_graph(corrupt(tmp_path, quads, issued.__contains__, [plain]))
+    assert not report.conforms
+    assert "kgsh:NoticeShape  dcterms:issued  [Datatype]" in report.text
+
+
+def test_a_measure_without_its_annotation_is_reported(
+    tmp_path: Path, quads: list[Quad]
+) -> None:
+    measure = LUOZHUANG.measure("1-2-3", 2)
+    annotation = next(
+        q.subject for q in quads if q.predicate == ox_oa.hasBody and q.object == measure
+    )
+    report = validate_graph(corrupt(tmp_path, quads, lambda q: q.subject == annotation))
+    assert not report.conforms
+    assert report.violations == 1
+    assert "kgsh:Extracted  ^oa:hasBody  [MinCount]" in report.text
+    assert measure.value in report.text
+
+
+def test_a_selector_ending_before_it_starts_is_reported(
+    tmp_path: Path, quads: list[Quad]
+) -> None:
+    position = LUOZHUANG.position(1)
+    start = next(
+        q for q in quads if q.subject == position and q.predicate == ox_oa.start
+    )
+    later = Quad(
+        position,
+        ox_oa.start,
+        Literal(
+            "999999",
+            datatype=NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger"),
+        ),
+        start.graph_name,
+    )
+    report = validate_graph(corrupt(tmp_path, quads, start.__eq__, [later]))
+    assert not report.conforms
+    assert "[LessThan]" in report.text
+
+
+def test_a_measure_kind_outside_the_scheme_is_reported(
+    tmp_path: Path, quads: list[Quad]
+) -> None:
+    measure = LUOZHUANG.measure("1-1-1", 1)
+    kind = next(
+        q for q in quads if q.subject == measure and q.predicate == ox_dcterms.type
+    )
+    wrong = Quad(
+        measure,
+        ox_dcterms.type,
+        iri.document_kind_iri(next(iter(luozhuang_notice().regulations)).kind),
+        kind.graph_name,
+    )
+    report = validate_graph(corrupt(tmp_path, quads, kind.__eq__, [wrong]))
+    assert not report.conforms
+    assert "kgsh:MeasureShape  dcterms:type  [Node]" in report.text
+
+
+def test_a_problem_without_category_is_reported(
+    tmp_path: Path, quads: list[Quad]
+) -> None:
+    problem = LUOZHUANG.finding("1-1-1")
+    report = validate_graph(
+        corrupt(
+            tmp_path,
+            quads,
+            lambda q: q.subject == problem and q.predicate == ox_dcterms.subject,
+        )
+    )
+    assert "kgsh:ProblemShape  dcterms:subject  [MinCount]" in report.text
+
+
+def test_a_malformed_file_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "graph.ttl"
+    path.write_text("<https://w3id.org/a> <https://w3id.org/b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="graph.ttl: not valid turtle"):
+        validate_graph(path)
+
+
+def test_an_unknown_suffix_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "graph.json"
+    path.write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError, match="use .ttl, .trig, .nq or .nt"):
+        validate_graph(path)
+
+
+def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        validate_graph(tmp_path / "absent.ttl")
