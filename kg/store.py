@@ -26,7 +26,7 @@ import base64
 import contextlib
 import netrc
 import os
-import tempfile
+import secrets
 import time
 import urllib.error
 import urllib.parse
@@ -194,10 +194,10 @@ def atomic_path(path: Path) -> Iterator[str]:
     (os.replace is atomic within a file system), removed on failure: a reader
     sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    os.close(handle)
+    temporary = str(path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp"))
+    # os.open with 0o666, unlike mkstemp's 0o600, lets the umask decide the
+    # mode, as for any file the user creates.
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         yield temporary
     except BaseException:

@@ -1,0 +1,558 @@
+"""`kg build`: many notice files → the store, per-notice files and graph dumps.
+
+    inputs ─find─▶ files (sorted) ─sha256─▶ new or changed? ─workers─▶ results
+           ─one writer, in input order─▶ store graph + notices/<id>.ttl/.json
+           ─after the loop─▶ build activity, ontology, graph.trig, graph.ttl
+
+Extraction runs in worker processes (jieba and the gazetteer load once per
+worker); the parent is the single writer of the store and of every file, and
+holds one notice's quads at a time, so memory does not grow with the corpus.
+``out/.kg-cache.json`` remembers what each input was built from: an input with
+the same bytes, kg version and extractor fingerprint is not extracted again,
+and a run in which nothing changed writes no file at all.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import errno
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress
+
+import kg
+from kg import buildreport
+from kg.buildreport import AbsentNotice, BuildReport, FileEntry
+from kg.errors import InputError, KgError
+from kg.export import notice_to_dict
+from kg.ingest import read_source
+from kg.link import Gazetteer
+from kg.pipeline import extract_source
+from kg.rdf import iri
+from kg.rdf.build import build_activity_quads, notice_quads, to_nquads, to_turtle
+from kg.rdf.ontology import ontology_files, static_quads
+from kg.store import Store, atomic_path, nquads_to_quads
+
+SUFFIXES = (".txt", ".htm", ".html")
+CACHE_FILE = ".kg-cache.json"
+REPORT_FILE = "build-report.json"
+CACHE_FORMAT = 1
+# Results waiting for the writer, per worker: enough to keep workers busy while
+# the writer is slower on one notice, few enough to bound memory.
+WINDOW_PER_WORKER = 4
+CACHE_FLUSH_SECONDS = 10.0  # a killed build redoes at most this much work
+# What decides the graph and JSON of a notice, relative to the kg package.
+EXTRACTION_PARTS = ("extract", "rdf", "data", "ingest.py", "outline.py",
+                    "pipeline.py", "link.py", "model.py", "export.py")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Input:
+    path: str  # as given, or found under a folder given
+    key: str  # absolute path: the cache key, the same from any working folder
+    sha256: str
+    notice_id: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Result:
+    """What a worker sends back: small and picklable, no model objects."""
+
+    notice_id: str
+    graph: str = ""
+    nquads: bytes = b""
+    turtle: bytes = b""
+    json_text: str = ""
+    warnings: tuple[str, ...] = ()
+    triples: int = 0
+    error: str = ""
+    cacheable: bool = True  # False for internal errors: retry them next time
+
+
+def build_corpus(
+    inputs: list[Path], out: Path, *, jobs: int | None, prune: bool,
+    gazetteers: list[Path], progress: bool, html: bool,
+) -> BuildReport:
+    """Build the graph of the notices in `inputs` (files or folders) into `out`.
+
+    Worker processes are started with ``spawn`` (the parent holds the store's
+    RocksDB threads, which a fork would copy mid-flight), so a script calling
+    this must guard its entry point with ``if __name__ == "__main__"``.
+    `html` is accepted for the HTML views of `kg.viz`, not part of the build yet.
+    """
+    started = datetime.now(UTC)
+    begun = clock = time.perf_counter()
+    fingerprint = _fingerprint(gazetteers)
+    ontology = _digest(ontology_files())
+    cache = _read_cache(out / CACHE_FILE)
+    old_files: dict[str, dict[str, Any]] = cache.get("files", {})
+    if (cache.get("kg_version"), cache.get("fingerprint")) != (kg.__version__,
+                                                              fingerprint):
+        old_files = {k: r for k, r in old_files.items() if r.get("graph")}
+        reusable: dict[str, dict[str, Any]] = {}
+    else:
+        reusable = old_files
+
+    entries, candidates = _find_inputs(inputs, out)
+    entries, todo = _identify(candidates, entries)
+    found = {key for _, key in candidates}
+    new_files, pending = _reuse(todo, reusable, out, entries)
+    seconds = {"find": time.perf_counter() - clock}
+
+    stale, kept, absent = _reconcile(old_files, new_files, found, prune)
+    outputs = ("graph.trig", "graph.ttl", REPORT_FILE)
+    if not (pending or stale or not cache.get("outputs_current")
+            or cache.get("ontology") != ontology
+            or not all((out / name).is_file() for name in outputs)):
+        # Nothing to do: open nothing for writing, so not a file changes.
+        seconds["total"] = time.perf_counter() - begun
+        return BuildReport(_sorted(entries), absent, written=False, seconds=seconds)
+
+    clock = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    store = Store(out / "store")
+    flushed = time.monotonic()
+    for item, result in _extract_all(pending, jobs, gazetteers, progress):
+        entry, record = _write_notice(item, result, store, out)
+        entries.append(entry)
+        if record is not None:
+            new_files[item.key] = record
+        if time.monotonic() - flushed > CACHE_FLUSH_SECONDS:
+            _write_cache(out, fingerprint, ontology, old_files | new_files,
+                         cache.get("build_graph"), outputs_current=False)
+            flushed = time.monotonic()
+    seconds["extract"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    stale, kept, absent = _reconcile(old_files, new_files, found, prune)
+    for record in stale:
+        _remove_notice(record, store, out, new_files)
+    new_files |= kept
+    build_graph = _describe_build(store, new_files, cache.get("build_graph"), started)
+    store.dump(out / "graph.trig", "trig")
+    store.dump(out / "graph.ttl", "turtle")
+    store.flush()
+    seconds["dump"] = time.perf_counter() - clock
+    seconds["total"] = time.perf_counter() - begun
+    report = BuildReport(_sorted(entries), absent, store.quad_count(), seconds=seconds)
+    _write_bytes(out / REPORT_FILE, _json_bytes(report.to_dict()))
+    _write_cache(out, fingerprint, ontology, new_files, build_graph,
+                 outputs_current=True)
+    return report
+
+
+def _sorted(entries: list[FileEntry]) -> tuple[FileEntry, ...]:
+    return tuple(sorted(entries, key=lambda e: e.path))
+
+
+def _reuse(
+    todo: list[_Input], reusable: dict[str, dict[str, Any]], out: Path,
+    entries: list[FileEntry],
+) -> tuple[dict[str, dict[str, Any]], list[_Input]]:
+    """The cache records still valid for `todo` (each reported "unchanged",
+    or as the failure it was), and the inputs to extract. The store is only
+    read here, so a build with nothing to do leaves it untouched."""
+    store_dir = out / "store"
+    built = Store(store_dir, read_only=True) if store_dir.is_dir() else None
+    valid: dict[str, dict[str, Any]] = {}
+    pending: list[_Input] = []
+    for item in todo:
+        cached = reusable.get(item.key)
+        if cached is not None and _still_built(cached, item, built, out):
+            valid[item.key] = cached
+            entries.append(_unchanged_entry(item, cached))
+        else:
+            pending.append(item)
+    return valid, pending
+
+
+def _reconcile(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
+    found: set[str], prune: bool,
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], tuple[AbsentNotice, ...]]:
+    """The records of the last build whose graphs must go, those kept, and
+    the notices whose input is not among this build's.
+
+    A graph goes when its input was rebuilt under another graph, is no longer
+    a notice (it fails now, or is a duplicate), or is gone and `prune` is set;
+    a graph that a current input still produces always stays."""
+    live = {r["graph"] for r in new.values() if r.get("graph")}
+    stale: list[dict[str, Any]] = []
+    kept: dict[str, dict[str, Any]] = {}
+    absent: list[AbsentNotice] = []
+    for key, record in old.items():
+        if not record.get("graph") or record["graph"] in live:
+            continue
+        if key in new or key in found or prune:
+            stale.append(record)
+            if key not in found:
+                absent.append(AbsentNotice(record["path"], record["notice_id"],
+                                           pruned=True))
+        else:
+            kept[key] = record
+            absent.append(AbsentNotice(record["path"], record["notice_id"],
+                                       pruned=False))
+    return stale, kept, tuple(absent)
+
+
+# --- finding the input files -------------------------------------------------
+
+
+def _find_inputs(
+    inputs: Sequence[Path], out: Path
+) -> tuple[list[FileEntry], list[tuple[str, str]]]:
+    """Report entries for what cannot be read, and (path, key) of the files to
+    read, sorted by path, each file once. Folders are searched recursively,
+    following symbolic links; hidden files and the output folder are passed
+    over."""
+    entries: list[FileEntry] = []
+    files: dict[str, str] = {}
+    own_output = out.resolve()
+    for given in inputs:
+        if given.is_dir():
+            for path, problem in _walk(given, own_output, ancestors=()):
+                _sort_file(path, problem, entries, files)
+        else:
+            _sort_file(given, _file_problem(given), entries, files)
+    return entries, sorted(files.items())
+
+
+def _sort_file(
+    path: Path, problem: FileEntry | None, entries: list[FileEntry],
+    files: dict[str, str],
+) -> None:
+    if problem is not None:
+        entries.append(problem)
+    else:
+        files.setdefault(str(path), os.path.abspath(path))
+
+
+def _walk(
+    folder: Path, own_output: Path, ancestors: tuple[tuple[int, int], ...]
+) -> Iterator[tuple[Path, FileEntry | None]]:
+    stat = folder.stat()
+    here = (stat.st_dev, stat.st_ino)
+    ancestors = (*ancestors, here)
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if not child.exists():
+            yield child, _dangling(child)
+        elif child.is_dir():
+            if child.resolve() == own_output:
+                continue
+            child_stat = child.stat()
+            if (child_stat.st_dev, child_stat.st_ino) in ancestors:
+                yield child, FileEntry(
+                    str(child), buildreport.FAILED,
+                    f"symbolic link loop: leads back to {child.resolve()}",
+                )
+            else:
+                yield from _walk(child, own_output, ancestors)
+        else:
+            yield child, _file_problem(child)
+
+
+def _file_problem(path: Path) -> FileEntry | None:
+    """Why `path` is not read as a notice, or None when it is."""
+    if not path.exists():
+        if path.is_symlink():
+            return _dangling(path)
+        return FileEntry(str(path), buildreport.FAILED, "no such file or folder")
+    if path.suffix.lower() not in SUFFIXES:
+        kind = path.suffix.lower() or "no suffix"
+        return FileEntry(str(path), buildreport.SKIPPED,
+                         f"unsupported type ({kind}); kg reads .txt, .htm and .html")
+    return None
+
+
+def _dangling(path: Path) -> FileEntry:
+    """The entry of a link that leads nowhere: into a loop, or to nothing."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return FileEntry(str(path), buildreport.FAILED,
+                             "symbolic link loop: it leads back to itself")
+    return FileEntry(str(path), buildreport.FAILED,
+                     f"dangling symbolic link to {os.readlink(path)}")
+
+
+def _identify(
+    candidates: list[tuple[str, str]], entries: list[FileEntry]
+) -> tuple[list[FileEntry], list[_Input]]:
+    """Hash each file, skip repeated contents, and give each notice its id:
+    the file stem, or, for a stem an earlier file already has, the stem and a
+    short hash of the path."""
+    first_with: dict[str, str] = {}  # sha256 → path
+    ids: set[str] = set()
+    todo: list[_Input] = []
+    for path, key in candidates:
+        try:
+            digest = _sha256(Path(path))
+        except OSError as error:
+            entries.append(FileEntry(path, buildreport.FAILED,
+                                     f"cannot read: {error.strerror}"))
+            continue
+        if digest in first_with:
+            entries.append(FileEntry(path, buildreport.SKIPPED,
+                                     f"duplicate of {first_with[digest]}",
+                                     sha256=digest))
+            continue
+        first_with[digest] = path
+        notice_id = Path(path).stem
+        if notice_id in ids:
+            notice_id += "-" + hashlib.sha256(path.encode()).hexdigest()[:8]
+        ids.add(notice_id)
+        todo.append(_Input(path, key, digest, notice_id))
+    return entries, todo
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- extraction in worker processes ------------------------------------------
+
+_gazetteer: Gazetteer | None = None  # one per worker process
+
+
+def _start_worker(gazetteers: list[Path]) -> None:
+    global _gazetteer
+    _gazetteer = Gazetteer.load(gazetteers)
+
+
+def _extract(item: _Input) -> _Result:
+    """Runs in a worker: one file → its quads and JSON, or why it failed."""
+    try:
+        source = read_source(item.path)
+        if source.sha256 != item.sha256:
+            return _Result(item.notice_id, error="changed while being built; "
+                           "run kg build again", cacheable=False)
+        notice = extract_source(source, _gazetteer)
+        if notice.id != item.notice_id:
+            notice = dataclasses.replace(notice, id=item.notice_id)
+        quads = notice_quads(notice)
+        return _Result(
+            notice.id,
+            graph=iri.notice_iri(notice.id).value,
+            nquads=to_nquads(quads),
+            turtle=to_turtle(q.triple for q in quads),
+            json_text=json.dumps(notice_to_dict(notice), ensure_ascii=False,
+                                 indent=2) + "\n",
+            warnings=tuple(dict.fromkeys(source.warnings + notice.warnings)),
+            triples=len(quads),
+        )
+    except InputError as error:  # its message starts with the path: say it once
+        hint = f" ({error.hint})" if error.hint else ""
+        return _Result(item.notice_id, error=error.reason + hint)
+    except KgError as error:
+        return _Result(item.notice_id, error=str(error))
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop the batch
+        return _Result(
+            item.notice_id, cacheable=False,
+            error=f"internal error {type(error).__name__}: {error} (please report)",
+        )
+
+
+def _extract_all(
+    items: list[_Input], jobs: int | None, gazetteers: list[Path], progress: bool
+) -> Iterator[tuple[_Input, _Result]]:
+    """(input, result) in input order, extracted by a pool of processes with
+    a bounded window of results in flight. A worker that dies (killed, out of
+    memory) fails the file it held and the pool is started again."""
+    if not items:
+        return
+    workers = jobs or os.cpu_count() or 1
+    queue = deque(items)
+    console = Console(stderr=True)  # stdout may be piped; the bar is for people
+    with Progress(console=console, disable=not progress, transient=True) as bar:
+        task = bar.add_task("extracting", total=len(items))
+        while queue:
+            # spawn, not fork: the parent holds the store's RocksDB threads.
+            with concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(gazetteers,),
+            ) as pool:
+                window: deque[tuple[_Input, concurrent.futures.Future[_Result]]] = (
+                    deque())
+                while queue or window:
+                    while queue and len(window) < workers * WINDOW_PER_WORKER:
+                        item = queue.popleft()
+                        window.append((item, pool.submit(_extract, item)))
+                    item, future = window.popleft()
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        queue.extendleft(reversed([i for i, _ in window]))
+                        yield item, _Result(
+                            item.notice_id, cacheable=False,
+                            error="internal error: the worker process died "
+                            "extracting it (out of memory?)")
+                        bar.advance(task)
+                        break
+                    yield item, result
+                    bar.advance(task)
+
+
+# --- the single writer -------------------------------------------------------
+
+
+def _write_notice(
+    item: _Input, result: _Result, store: Store, out: Path
+) -> tuple[FileEntry, dict[str, Any] | None]:
+    """Store one result; the report entry and the cache record (None: do not
+    remember this outcome)."""
+    record: dict[str, Any] = {"path": item.path, "sha256": item.sha256,
+                              "notice_id": item.notice_id}
+    if result.error:
+        entry = FileEntry(item.path, buildreport.FAILED, result.error,
+                          notice_id=item.notice_id, sha256=item.sha256)
+        return entry, ({**record, "graph": None, "error": result.error}
+                       if result.cacheable else None)
+    store.replace_graph(result.graph, nquads_to_quads(result.nquads))
+    _write_bytes(_notice_file(out, item.notice_id, ".ttl"), result.turtle)
+    _write_bytes(_notice_file(out, item.notice_id, ".json"),
+                 result.json_text.encode("utf-8"))
+    state = buildreport.OK_WITH_WARNINGS if result.warnings else buildreport.OK
+    entry = FileEntry(item.path, state, warnings=result.warnings,
+                      notice_id=item.notice_id, sha256=item.sha256,
+                      triples=result.triples)
+    return entry, {**record, "graph": result.graph,
+                   "warnings": list(result.warnings), "triples": result.triples}
+
+
+def _still_built(
+    cached: dict[str, Any], item: _Input, store: Store | None, out: Path
+) -> bool:
+    """The cache record describes `item` and what it produced is still there."""
+    if cached.get("sha256") != item.sha256 or cached.get("notice_id") != item.notice_id:
+        return False
+    if cached.get("graph") is None:
+        return True  # a failure: the same bytes fail the same way
+    return (store is not None and store.contains_graph(cached["graph"])
+            and _notice_file(out, item.notice_id, ".ttl").is_file()
+            and _notice_file(out, item.notice_id, ".json").is_file())
+
+
+def _unchanged_entry(item: _Input, cached: dict[str, Any]) -> FileEntry:
+    if cached.get("graph") is None:
+        return FileEntry(item.path, buildreport.FAILED, cached.get("error", ""),
+                         notice_id=item.notice_id, sha256=item.sha256)
+    return FileEntry(item.path, buildreport.UNCHANGED,
+                     warnings=tuple(cached.get("warnings", ())),
+                     notice_id=item.notice_id, sha256=item.sha256,
+                     triples=int(cached.get("triples", 0)))
+
+
+def _remove_notice(
+    record: dict[str, Any], store: Store, out: Path, live: dict[str, dict[str, Any]]
+) -> None:
+    """Remove the graph of a notice of an earlier build, and its files unless
+    a current input's notice has the same id."""
+    store.remove_graph(record["graph"])
+    if any(r.get("notice_id") == record["notice_id"] and r.get("graph")
+           for r in live.values()):
+        return
+    for suffix in (".ttl", ".json"):
+        _notice_file(out, record["notice_id"], suffix).unlink(missing_ok=True)
+
+
+def _describe_build(
+    store: Store, files: dict[str, dict[str, Any]], previous: str | None,
+    started: datetime,
+) -> str:
+    """Replace the ontology graph and the last build's activity graph (PROV-O)
+    with this build's; the IRI of the new activity graph."""
+    store.replace_graph(iri.ONTOLOGY.value, static_quads())
+    notices = sorted({r["notice_id"] for r in files.values() if r.get("graph")})
+    activity = build_activity_quads(
+        [iri.notice_iri(n) for n in notices], kg.__version__, started,
+        datetime.now(UTC),
+    )
+    graph = iri.build_iri(started).value
+    if previous and previous != graph:
+        store.remove_graph(previous)
+    store.replace_graph(graph, activity)
+    return graph
+
+
+# --- files -------------------------------------------------------------------
+
+
+def _notice_file(out: Path, notice_id: str, suffix: str) -> Path:
+    return out / "notices" / (notice_id + suffix)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with atomic_path(path) as temporary:
+        Path(temporary).write_bytes(data)
+
+
+def _json_bytes(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _read_cache(path: Path) -> dict[str, Any]:
+    """The last build's cache; an unreadable one is as good as none (the
+    build then extracts everything again)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        return {}
+    return data
+
+
+def _write_cache(
+    out: Path, fingerprint: str, ontology: str, files: dict[str, dict[str, Any]],
+    build_graph: str | None, *, outputs_current: bool,
+) -> None:
+    _write_bytes(out / CACHE_FILE, _json_bytes({
+        "format": CACHE_FORMAT,
+        "kg_version": kg.__version__,
+        "fingerprint": fingerprint,
+        "ontology": ontology,  # a new ontology rewrites its graph and the dumps
+        # False while a build runs: graph.trig and the report are stale.
+        "outputs_current": outputs_current,
+        "build_graph": build_graph,
+        "files": dict(sorted(files.items())),
+    }))
+
+
+def _fingerprint(gazetteers: Sequence[Path]) -> str:
+    """A hash of everything that decides what a notice becomes: the modules
+    and data of extraction, RDF mapping and JSON export (EXTRACTION_PARTS),
+    and the gazetteers given. An edit to any of them makes the next build
+    extract every notice again."""
+    package = Path(kg.__file__).parent
+    files: list[Path] = []
+    for part in EXTRACTION_PARTS:
+        path = package / part
+        files += sorted(p for p in path.rglob("*") if p.is_file()
+                        and "__pycache__" not in p.parts) if path.is_dir() else [path]
+    return _digest([*files, *gazetteers])
+
+
+def _digest(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,115 @@
+"""What `kg build` did with each input file, for the terminal and for
+``build-report.json``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# The states of an input file. "unchanged" files were built by an earlier run
+# (same bytes, same kg, same gazetteers) and were not extracted again.
+OK = "ok"
+OK_WITH_WARNINGS = "ok-with-warnings"
+FAILED = "failed"
+SKIPPED = "skipped"
+UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    path: str  # as given or found under a folder given
+    state: str  # ok | ok-with-warnings | failed | skipped | unchanged
+    reason: str = ""  # why failed or skipped
+    warnings: tuple[str, ...] = ()
+    notice_id: str | None = None
+    sha256: str | None = None
+    triples: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "state": self.state,
+            "reason": self.reason or None,
+            "warnings": list(self.warnings),
+            "notice_id": self.notice_id,
+            "sha256": self.sha256,
+            "triples": self.triples,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AbsentNotice:
+    """A notice of an earlier build whose input is not among this build's."""
+
+    path: str
+    notice_id: str
+    pruned: bool  # removed (--prune) or kept in the graph
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    entries: tuple[FileEntry, ...]
+    absent: tuple[AbsentNotice, ...] = ()
+    graph_triples: int = 0  # quads in the store: all named graphs together
+    written: bool = True  # False: nothing changed, no output file was touched
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def count(self, state: str) -> int:
+        return sum(1 for e in self.entries if e.state == state)
+
+    def exit_code(self, strict: bool) -> int:
+        """0 when every file is fine; 1 when one failed, or under `strict`
+        when one has warnings (skipped files are not failures)."""
+        for entry in self.entries:
+            if entry.state == FAILED or (strict and entry.warnings):
+                return 1
+        return 0
+
+    def summary(self) -> str:
+        lines = [
+            f"{e.path}: {e.reason}"
+            for e in self.entries
+            if e.state in (FAILED, SKIPPED)
+        ]
+        lines += [
+            f"{e.path}: {len(e.warnings)} warning(s): " + "; ".join(e.warnings)
+            for e in self.entries
+            if e.state != FAILED and e.warnings
+        ]
+        lines += [
+            f"{a.path}: no longer an input; notice {a.notice_id} "
+            + ("removed" if a.pruned else "kept (use --prune to remove it)")
+            for a in self.absent
+        ]
+        totals = ", ".join(
+            f"{self.count(state)} {state}"
+            for state in (OK, OK_WITH_WARNINGS, UNCHANGED, FAILED, SKIPPED)
+            if self.count(state)
+        )
+        outcome = (
+            f"{self.graph_triples} quads in the graph"
+            if self.written
+            else "nothing changed, outputs left as they were"
+        )
+        lines.append(
+            f"{len(self.entries)} files: {totals or 'none'}; {outcome} "
+            f"({self.seconds.get('total', 0.0):.1f} s)"
+        )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [e.to_dict() for e in self.entries],
+            "absent": [
+                {"path": a.path, "notice_id": a.notice_id,
+                 "action": "pruned" if a.pruned else "kept"}
+                for a in self.absent
+            ],
+            "totals": {
+                "files": len(self.entries),
+                **{state: self.count(state)
+                   for state in (OK, OK_WITH_WARNINGS, UNCHANGED, FAILED, SKIPPED)},
+                "quads": self.graph_triples,
+            },
+            "seconds": {name: round(value, 3) for name, value in self.seconds.items()},
+        }
