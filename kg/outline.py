@@ -142,9 +142,10 @@ def is_topic(heading: Heading) -> bool:
 
 def is_inline(text: str, heading: Heading) -> bool:
     """Whether the heading starts mid-paragraph (一是 after 。, 2. after 。)."""
-    start = heading.marker.start
-    line_start = text.rfind("\n", 0, start) + 1
-    return bool(text[line_start:start].strip())
+    i = heading.marker.start - 1
+    while i >= 0 and text[i] != "\n" and text[i].isspace():
+        i -= 1
+    return i >= 0 and text[i] != "\n"
 
 
 def is_title_line(text: str, heading: Heading) -> bool:
@@ -279,8 +280,10 @@ class _Builder:
     def _close(self, index: int, at: int) -> None:
         """Close the sections from stack `index` up at text position `at`."""
         for closed in self.stack[index:]:
-            if closed.inline:
-                closed.end = _trim_end(self.text, closed.start, at)
+            # A section's own text never runs past the marker that closes it
+            # (罗庄 "1.已责成…2.规范…": item 1 ends where 2. begins).
+            end = _trim_end(self.text, closed.start, at)
+            closed.end = end if closed.inline else min(closed.end, end)
         del self.stack[index:]
 
     def _owner(self, upcoming: _Marker | None) -> int:
@@ -347,8 +350,11 @@ class _Builder:
             bound = opened[i + 1].start if i + 1 < len(opened) else end
             node.label = _label(text, min(node.marker.label_start, bound), bound)
             node.end = max(node.end, node.label.end)
-            title = _title_line(text, node.label.end, end)
-            node.awaits_body = title and not node.inline
+            # Only a paragraph's own heading can be a title line; testing
+            # inline items would rescan the paragraph once per item.
+            node.awaits_body = not node.inline and _title_line(
+                text, node.label.end, end
+            )
 
 
 def _paragraph_marker(text: str, start: int, end: int) -> _Marker | None:

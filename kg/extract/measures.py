@@ -124,7 +124,7 @@ _RULES: tuple[tuple[MeasureKind, re.Pattern[str]], ...] = (
             + ")"
         ),
     ),
-    (MeasureKind.LEDGER, re.compile(r"台账|清单|建档|档案")),
+    (MeasureKind.LEDGER, re.compile(r"台账|清单|建档")),
     (MeasureKind.STUDY, re.compile(r"学习|培训|党课|宣讲|讲座|警示教育|测试|研讨")),
     (MeasureKind.MEETING, re.compile(r"召开[^。；;]{0,20}?会|专题研究|研究部署|部署")),
     (MeasureKind.BUSINESS, re.compile(r"招商|签约|招引|项目|外资|投资|企业|产业")),
