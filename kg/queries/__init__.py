@@ -1,0 +1,188 @@
+"""The named queries users run: ``kg query NAME [options]``.
+
+Each query is a SPARQL 1.1 file ``kg/queries/<name>.rq`` that documents itself
+in its leading comments. Parameters are never pasted into the text as the user
+wrote them: a query marks where a parameter goes with a line
+
+    # PARAM name: <SPARQL fragment holding $value>
+
+and `query_text` replaces that line by the fragment, with ``$value`` replaced
+by a SPARQL term built from the validated value (an integer, an IRI minted by
+`kg.rdf.iri`, or an escaped string literal). A parameter left out leaves the
+line a comment, so every file also runs as it is (``kg sparql -f``).
+
+The queries read every notice graph with ``GRAPH ?g { … }`` patterns and
+never the default graph: the embedded store's default graph is the union of
+all graphs, but a SPARQL server's is not (SPARQL 1.1 Query §13.3), and the same
+text must give the same answer from both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+from kg.errors import KgError
+from kg.model import MeasureKind, RegulationKind, Relation
+from kg.store import QueryResult, run_query
+
+QUERY_NAMES: Final = (
+    "regulations",
+    "categories",
+    "inspections",
+    "measures",
+    "enacted",
+    "timeline",
+)
+
+_MARKER: Final = re.compile(
+    r"^(?P<indent>[ \t]*)# PARAM (?P<name>\w+): (?P<fragment>.*)$", re.MULTILINE
+)
+# Characters that cannot appear inside an IRIREF (SPARQL 1.1 Query §19.8).
+_NOT_IN_IRI: Final = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+class QueryError(KgError):
+    """An unknown query name or a parameter value a query cannot take."""
+
+
+def query_text(name: str, **params: object) -> str:
+    """The SPARQL text of query `name` with `params` filled in.
+
+    A parameter whose value is None counts as not given, so a caller can pass
+    every option it has; a parameter the query does not take, or a value that
+    is not valid for it, raises `QueryError`.
+    """
+    text = _template(name)
+    accepted = sorted({m["name"] for m in _MARKER.finditer(text)})
+    given = {key: value for key, value in params.items() if value is not None}
+    for key in sorted(given):
+        if key not in accepted:
+            takes = ", ".join(_option(a) for a in accepted) or "no options"
+            raise QueryError(f"query {name!r} does not take {_option(key)} "
+                             f"(it takes {takes})")
+    terms = {key: _term(name, key, value) for key, value in given.items()}
+
+    def fill(match: re.Match[str]) -> str:
+        term = terms.get(match["name"])
+        if term is None:
+            return match[0]
+        return match["indent"] + match["fragment"].replace("$value", term)
+
+    return _MARKER.sub(fill, text)
+
+
+def run_named(
+    name: str, *, store_dir: Path, endpoint: str | None = None, **params: object
+) -> QueryResult:
+    """Run query `name` against the store in `store_dir`, or against the SPARQL
+    query service at `endpoint`."""
+    return run_query(query_text(name, **params), store_dir=store_dir, endpoint=endpoint)
+
+
+def _template(name: str) -> str:
+    if name not in QUERY_NAMES:
+        raise QueryError(f"no query named {name!r} (the queries are: "
+                         f"{', '.join(QUERY_NAMES)})")
+    return resources.files(__name__).joinpath(f"{name}.rq").read_text("utf-8")
+
+
+def _option(parameter: str) -> str:
+    return "--" + parameter.replace("_", "-")
+
+
+# --- parameter values → SPARQL terms ------------------------------------------
+
+
+def _term(query: str, parameter: str, value: object) -> str:
+    converter = _CONVERTERS.get((query, parameter)) or _CONVERTERS[("*", parameter)]
+    try:
+        return converter(value)
+    except (ValueError, TypeError) as error:
+        raise QueryError(f"query {query!r}: {_option(parameter)} {value!r}: "
+                         f"{error}") from error
+
+
+def _count(value: object) -> str:
+    # bool is an int subclass; True is not a count anybody means.
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError("must be a whole number")
+    number = int(value) if isinstance(value, int) else _parse_int(value)
+    if number < 1:
+        raise ValueError("must be 1 or more")
+    return str(number)
+
+
+def _parse_int(text: str) -> int:
+    if not re.fullmatch(r"\s*\+?\d+\s*", text):
+        raise ValueError("must be a whole number")
+    return int(text)
+
+
+def _choice(value: object, choices: dict[str, str]) -> str:
+    if not isinstance(value, str) or value.strip() not in choices:
+        raise ValueError("must be one of " + ", ".join(sorted(choices)))
+    return choices[value.strip()]
+
+
+def _iri(iri: str) -> str:
+    if _NOT_IN_IRI.search(iri):
+        raise ValueError(f"{iri!r} cannot be written as an IRI")
+    return f"<{iri}>"
+
+
+def _literal(text: str) -> str:
+    """`text` as a SPARQL string literal (SPARQL 1.1 Query §19.7 escapes)."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def _document_kind(value: object) -> str:
+    from kg.rdf.iri import document_kind_iri
+
+    choices = {k.value: _iri(document_kind_iri(k).value) for k in RegulationKind}
+    return _choice(value, choices)
+
+
+def _measure_kind(value: object) -> str:
+    """A measure kind by its value (学习教育) or by its IRI's slug (study)."""
+    from kg.rdf.iri import measure_kind_iri
+
+    choices: dict[str, str] = {}
+    for kind in MeasureKind:
+        iri = measure_kind_iri(kind).value
+        choices[kind.value] = choices[iri.rsplit("/", 1)[1]] = _iri(iri)
+    return _choice(value, choices)
+
+
+def _relation(value: object) -> str:
+    return _choice(value, {r.value: _literal(r.value) for r in Relation})
+
+
+def _category(value: object) -> str:
+    """A category of ontology/categories.ttl by its id or its Chinese label."""
+    from kg.extract.categories import categories
+    from kg.rdf.iri import category_iri
+
+    choices: dict[str, str] = {}
+    for category in categories():
+        choices[category.id] = choices[category.label_zh] = _iri(
+            category_iri(category.id).value
+        )
+    if isinstance(value, str) and value.strip() not in choices:
+        ids = ", ".join(sorted(c.id for c in categories()))
+        raise ValueError(f"no such category; give an id ({ids}) or its Chinese label")
+    return _choice(value, choices)
+
+
+_CONVERTERS: Final[dict[tuple[str, str], Callable[[object], str]]] = {
+    ("*", "min_notices"): _count,
+    ("*", "kind"): _document_kind,
+    ("*", "relation"): _relation,
+    ("*", "category"): _category,
+    ("measures", "kind"): _measure_kind,
+}
