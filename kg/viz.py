@@ -115,6 +115,10 @@ def render_html(
     vis-network's physics place up to `PHYSICS_LIMIT` nodes and computes
     positions here for bigger graphs (`python_layout`).
     """
+    # The template is checked by tests/test_viz.py; the panel is the caller's.
+    leaks = external_resources(side_panel_html)
+    if leaks:
+        raise ValueError(f"the side panel would fetch outside resources: {leaks[:3]}")
     unknown = {t for _, t in graph.nodes(data="type")} - NODE_TYPES.keys()
     if unknown:
         raise ValueError(f"nodes of unknown type: {', '.join(map(str, unknown))}")
@@ -168,10 +172,6 @@ def render_html(
         edge_count=graph.number_of_edges(),
         data=Markup(script_json(data)),
     )
-    leaks = external_resources(html)
-    if leaks:
-        # The template and side panels are ours: this is a bug, not bad input.
-        raise RuntimeError(f"page would fetch outside resources: {leaks[:3]}")
     return html
 
 
