@@ -223,7 +223,7 @@ class _Builder:
                 self.stack.pop()
             opened: list[_Node] = []
             if paragraph.marker is not None:
-                node = self._open(paragraph.marker, index, inline=False)
+                node = self._open(paragraph.marker, index)
                 node.end = paragraph.end
                 opened.append(node)
                 body_from = paragraph.marker.label_start
@@ -265,12 +265,12 @@ class _Builder:
             return i
         return len(self.stack)
 
-    def _open(self, marker: _Marker, paragraph: int, inline: bool) -> _Node:
+    def _open(self, marker: _Marker, paragraph: int) -> _Node:
         landing = self._landing(marker.key, marker.ordinal)
         self._close(landing, marker.marker.start)
         if len(self.stack) > _MAX_DEPTH:
             self._close(len(self.stack) - 1, marker.marker.start)
-        node = _Node(marker, marker.marker.start, marker.marker.end, inline, paragraph)
+        node = _Node(marker, marker.marker.start, marker.marker.end, False, paragraph)
         parent = self.stack[-1]
         parent.children.append(node)
         parent.awaits_body = False

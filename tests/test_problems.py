@@ -328,6 +328,31 @@ def test_problems_at_top_level_form_one_unnamed_aspect() -> None:
     assert [len(p.measures) for p in aspect.problems] == [2, 1]
 
 
+PLAIN_STATEMENTS = """二、整改落实情况
+(一)党的领导方面
+1.理论学习不深入。
+整改措施:1.制定学习制度;2.开展专题学习。
+2.民主集中制执行不到位。
+整改措施:召开党组会议,修订议事规则。
+(二)作风建设方面
+1.公务接待不规范。
+整改措施:1.退回超标准接待费用1200元;2.对经办人员进行约谈。
+三、下步工作打算
+一是巩固成果。
+"""
+
+
+def test_problem_headings_that_do_not_say_problem() -> None:
+    aspects = aspects_of(PLAIN_STATEMENTS)
+    assert [a.label.text for a in aspects] == ["党的领导方面", "作风建设方面"]
+    assert [[p.label.text for p in a.problems] for a in aspects] == [
+        ["理论学习不深入", "民主集中制执行不到位"],
+        ["公务接待不规范"],
+    ]
+    kinds = [[m.kind.value for m in p.measures] for a in aspects for p in a.problems]
+    assert kinds == [["制度建设", "学习教育"], ["制度建设"], ["资金清退", "约谈谈话"]]
+
+
 def test_notice_without_headings_has_no_aspects() -> None:
     text = (
         "根据区委统一部署,区委第一巡察组对我单位进行了巡察。\n现将整改情况予以公布。\n"

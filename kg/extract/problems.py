@@ -57,10 +57,11 @@ def find_aspects(source: Source, outline: Outline) -> tuple[Aspect, ...]:
     if not sections:
         return ()
     if not any(_problem_sections(text, s) for s in sections):
-        # No aspect level: the headings under the findings part are the problems.
-        if not any(_names_problem(text, s) for s in sections):
-            return ()
-        return (_single_aspect(text, container, sections),)
+        if any(_names_problem(text, s) for s in sections):
+            # No aspect level: the headings under the findings part are the problems.
+            return (_single_aspect(text, container, sections),)
+        if not any(_structure(text, s) for s in sections):
+            return ()  # headings, but none that names or holds a problem
     aspects: list[Aspect] = []
     for section in sections:
         problems = _problems(text, section, str(len(aspects) + 1))
