@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.errors import InputError
 from kg.rdf import iri
 from kg.rdf.build import notice_quads, to_nquads, to_trig, to_turtle
-from kg.rdf.namespaces import ox_dcterms, ox_oa, ox_skos
+from kg.rdf.namespaces import ox_dcterms, ox_kg, ox_oa, ox_skos
 from kg.rdf.validate import validate_graph
 from tests.rdf_fixtures import full_title_notice, luozhuang_notice, sanmen_notice
 
@@ -186,3 +186,18 @@ def test_an_unknown_suffix_is_an_input_error(tmp_path: Path) -> None:
 def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         validate_graph(tmp_path / "absent.ttl")
+
+
+def test_a_measure_addressing_something_else_than_a_finding_is_reported(
+    tmp_path: Path, quads: list[Quad]
+) -> None:
+    # Without RDFS inference the range of kg:addresses cannot make the
+    # notice a kg:Finding, so the wrong link is seen.
+    measure = LUOZHUANG.measure("1-1-1", 1)
+    link = next(
+        q for q in quads if q.subject == measure and q.predicate == ox_kg.addresses
+    )
+    wrong = Quad(measure, ox_kg.addresses, LUOZHUANG.notice, link.graph_name)
+    report = validate_graph(corrupt(tmp_path, quads, link.__eq__, [wrong]))
+    assert "a measure must address a finding" in report.text
+    assert report.violations == 1
