@@ -277,3 +277,112 @@ def push(endpoint: str, out: Path, timeout: float) -> None:
         _fail(str(error))
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--min-notices",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only rows seen in at least N notices (regulations, categories).",
+)
+@click.option(
+    "--kind",
+    default=None,
+    help="Regulation kind (law, party_regulation, normative_document, "
+    "other) or measure kind (学习教育, 制度建设, ...).",
+)
+@click.option(
+    "--relation", default=None, help="cites, studies, enacts or violates (regulations)."
+)
+@click.option(
+    "--category", default=None, help="Issue category id or Chinese label (measures)."
+)
+@click.option("--explain", is_flag=True, help="Print the SPARQL that is run first.")
+@_result_options
+def query(
+    name: str,
+    min_notices: int | None,
+    kind: str | None,  # type: ignore[no-untyped-def]
+    relation: str | None,
+    category: str | None,
+    explain: bool,
+    fmt: str,
+    endpoint: str | None,
+    out: Path,
+) -> None:
+    """Run the named query NAME: regulations, categories, inspections,
+    measures, enacted or timeline."""
+    from kg.queries import QueryError, query_text, run_named
+    from kg.tables import render
+
+    params = {
+        "min_notices": min_notices,
+        "kind": kind,
+        "relation": relation,
+        "category": category,
+    }
+    try:
+        if explain:
+            click.echo(query_text(name, **params), err=True)
+        result = run_named(name, store_dir=out / "store", endpoint=endpoint, **params)
+    except QueryError as error:  # a usage error: unknown name, bad option value
+        _fail(str(error), 2)
+    except KgError as error:
+        _fail(str(error))
+    click.echo(render(result, fmt))
+
+
+@main.command()
+@click.option("--notice", default=None, help="A notice id (its file stem).")
+@click.option("--regulation", default=None, help="A regulation title, or part of it.")
+@click.option("--category", default=None, help="An issue category id or label.")
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=10),
+    default=1500,
+    show_default=True,
+    help="Keep at most N nodes, the most connected.",
+)
+@click.option(
+    "--store",
+    "out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="The build's output folder (holds store/).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The HTML file to write.",
+)
+def view(
+    notice: str | None,
+    regulation: str | None,
+    category: str | None,
+    max_nodes: int,
+    out: Path,
+    output: Path,
+) -> None:
+    """Write an interactive graph page: a notice, a regulation's or a
+    category's neighbourhood, or the corpus overview."""
+    from kg.site import view_page
+
+    try:
+        page = view_page(
+            out / "store",
+            notice=notice,
+            regulation=regulation,
+            category=category,
+            max_nodes=max_nodes,
+        )
+    except KgError as error:
+        _fail(str(error))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
