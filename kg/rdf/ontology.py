@@ -1,8 +1,8 @@
 """The ontology files: where they are and their quads.
 
 They live in ``ontology/`` at the top of the repository (DESIGN.md, package
-layout), next to the ``kg/`` package, and are read from there; an installed
-package without them gets an error that says so.
+layout). ``kg/data/ontology`` links there, so a built wheel carries them as
+package data and an installed package finds them in the same place.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pyoxigraph import Quad, RdfFormat
 from kg.errors import InputError
 from kg.rdf.iri import ONTOLOGY
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "data" / "ontology"
 
 # The files that must be there; ontology/categories.ttl is optional here so
 # the scheme can be developed separately, and is loaded whenever present.
@@ -31,7 +31,7 @@ def ontology_files() -> list[Path]:
             raise InputError(
                 str(ONTOLOGY_DIR / name),
                 "ontology file missing",
-                "run kg from a checkout of the repository, which has ontology/",
+                "reinstall kg: the package ships ontology/ as kg/data/ontology",
             )
     return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p.name != SHAPES_FILE)
 
