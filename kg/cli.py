@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -15,6 +17,7 @@ from kg import __version__
 from kg.errors import KgError
 
 DEFAULT_OUT = Path("output")
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -186,7 +189,7 @@ def validate(out: Path, graph_file: Path | None) -> None:
     sys.exit(0 if report.conforms else 1)
 
 
-def _result_options(function):  # type: ignore[no-untyped-def]
+def _result_options(function: Command) -> Command:
     function = click.option(
         "--format",
         "fmt",
@@ -223,9 +226,9 @@ def _result_options(function):  # type: ignore[no-untyped-def]
 @_result_options
 def sparql(
     query: str | None,
-    query_file,
+    query_file: TextIO | None,
     fmt: str,
-    endpoint: str | None,  # type: ignore[no-untyped-def]
+    endpoint: str | None,
     out: Path,
 ) -> None:
     """Run a SPARQL QUERY against the store (or --endpoint)."""
@@ -234,7 +237,7 @@ def sparql(
 
     if (query is None) == (query_file is None):
         _fail("give either a QUERY or -f FILE", 2)
-    text = query if query is not None else query_file.read()
+    text = query if query is not None else query_file.read() if query_file else ""
     try:
         result = run_query(text, store_dir=out / "store", endpoint=endpoint)
     except KgError as error:
@@ -304,7 +307,7 @@ def push(endpoint: str, out: Path, timeout: float) -> None:
 def query(
     name: str,
     min_notices: int | None,
-    kind: str | None,  # type: ignore[no-untyped-def]
+    kind: str | None,
     relation: str | None,
     category: str | None,
     explain: bool,
