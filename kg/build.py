@@ -53,9 +53,11 @@ CACHE_FORMAT = 1
 # the writer is slower on one notice, few enough to bound memory.
 WINDOW_PER_WORKER = 4
 CACHE_FLUSH_SECONDS = 10.0  # a killed build redoes at most this much work
-# What decides the graph and JSON of a notice, relative to the kg package.
-EXTRACTION_PARTS = ("extract", "rdf", "data", "ingest.py", "outline.py",
-                    "pipeline.py", "link.py", "model.py", "export.py")
+# What decides the graph and JSON of a notice: globs in the kg package. The
+# lexicons are the files of data/ itself; data/viz/ holds page templates.
+EXTRACTION_PARTS = ("extract/*.py", "data/*", "ingest.py", "outline.py",
+                    "pipeline.py", "link.py", "model.py", "export.py",
+                    "rdf/build.py", "rdf/iri.py", "rdf/namespaces.py")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ class _Input:
     key: str  # absolute path: the cache key, the same from any working folder
     sha256: str
     notice_id: str
+    id_note: str = ""  # why notice_id is not the file stem
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -295,9 +298,9 @@ def _identify(
 ) -> tuple[list[FileEntry], list[_Input]]:
     """Hash each file, skip repeated contents, and give each notice its id:
     the file stem, or, for a stem an earlier file already has, the stem and a
-    short hash of the path."""
+    short hash of its absolute path."""
     first_with: dict[str, str] = {}  # sha256 → path
-    ids: set[str] = set()
+    ids: dict[str, str] = {}  # notice id → path
     todo: list[_Input] = []
     for path, key in candidates:
         try:
@@ -313,10 +316,13 @@ def _identify(
             continue
         first_with[digest] = path
         notice_id = Path(path).stem
+        note = ""
         if notice_id in ids:
-            notice_id += "-" + hashlib.sha256(path.encode()).hexdigest()[:8]
-        ids.add(notice_id)
-        todo.append(_Input(path, key, digest, notice_id))
+            note = f"notice id {notice_id} is taken by {ids[notice_id]}"
+            notice_id += "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+            note += f"; this notice is {notice_id}"
+        ids[notice_id] = path
+        todo.append(_Input(path, key, digest, notice_id, note))
     return entries, todo
 
 
@@ -430,12 +436,13 @@ def _write_notice(
     _write_bytes(_notice_file(out, item.notice_id, ".ttl"), result.turtle)
     _write_bytes(_notice_file(out, item.notice_id, ".json"),
                  result.json_text.encode("utf-8"))
-    state = buildreport.OK_WITH_WARNINGS if result.warnings else buildreport.OK
-    entry = FileEntry(item.path, state, warnings=result.warnings,
+    warnings = result.warnings + ((item.id_note,) if item.id_note else ())
+    state = buildreport.OK_WITH_WARNINGS if warnings else buildreport.OK
+    entry = FileEntry(item.path, state, warnings=warnings,
                       notice_id=item.notice_id, sha256=item.sha256,
                       triples=result.triples)
     return entry, {**record, "graph": result.graph,
-                   "warnings": list(result.warnings), "triples": result.triples}
+                   "warnings": list(warnings), "triples": result.triples}
 
 
 def _still_built(
@@ -543,11 +550,8 @@ def _fingerprint(gazetteers: Sequence[Path]) -> str:
     and the gazetteers given. An edit to any of them makes the next build
     extract every notice again."""
     package = Path(kg.__file__).parent
-    files: list[Path] = []
-    for part in EXTRACTION_PARTS:
-        path = package / part
-        files += sorted(p for p in path.rglob("*") if p.is_file()
-                        and "__pycache__" not in p.parts) if path.is_dir() else [path]
+    files = [p for part in EXTRACTION_PARTS for p in sorted(package.glob(part))
+             if p.is_file()]
     return _digest([*files, *gazetteers])
 
 
