@@ -103,6 +103,7 @@ def _problem(problem: Problem) -> dict[str, Any]:
         "label": problem.label.text,
         "text": problem.span.text,
         "span": _span(problem.span),
+        "statement": _text(problem.statement),
         "group": _text(problem.group),
         "categories": list(problem.categories),
         "result": _text(problem.result),

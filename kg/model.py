@@ -239,6 +239,10 @@ class Problem:
     path: str  # ordinal path within the notice: "2-1-3"
     label: Span  # the problem's heading or first sentence
     span: Span  # the whole problem section: statement and measures
+    # From the label to the end of the problem's own text, before its measures
+    # (问题:(3)制发公文缺乏严肃性。如,…内容。); the label alone where the
+    # measures follow it directly. None only for hand-made problems.
+    statement: Span | None = None
     group: Span | None = None  # the 类 heading it sits under, where there is one
     categories: tuple[str, ...] = ()  # canonical category ids (kg.data categories)
     measures: tuple[Measure, ...] = ()

@@ -508,7 +508,8 @@ def test_label_outweighs_group() -> None:
 
 def test_statement_is_scored_but_measures_are_not() -> None:
     # "体制机制不健全" names no category; the text after it does (意识形态):
-    # counted as the problem's statement, ignored as its measure or result.
+    # counted where the extractor made it the problem's statement, ignored
+    # where it is the problem's measure or result.
     text = text_of("dongjiaduan-2022")
     start = text.index("体制机制不健全")
     label = Span.of(text, start, start + len("体制机制不健全"))
@@ -516,10 +517,13 @@ def test_statement_is_scored_but_measures_are_not() -> None:
     span = Span.of(text, start, text.index("\n", after))
     rest = Span.of(text, after, span.end)
     assert "研究意识形态工作" in rest.text
-    statement = Problem(path="1", label=label, span=span)
+    statement = Problem(path="1", label=label, span=span, statement=span)
     measure = Measure(ordinal=1, kind=MeasureKind.MEETING, span=rest)
-    measured = Problem(path="1", label=label, span=span, measures=(measure,))
-    resulted = Problem(path="1", label=label, span=span, result=rest)
+    own = Span.of(text, start, after)
+    measured = Problem(
+        path="1", label=label, span=span, statement=own, measures=(measure,)
+    )
+    resulted = Problem(path="1", label=label, span=span, statement=own, result=rest)
     assert classify_problem(statement)[0] == "ideology"
     assert classify_problem(measured) == ("other",)
     assert classify_problem(resulted) == ("other",)

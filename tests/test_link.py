@@ -23,7 +23,7 @@ from kg.link import (
 from kg.model import RegulationKind, Source
 
 ROOT = Path(__file__).resolve().parent.parent
-LAWS = Path("/work/shared/gazetteer/laws.tsv")
+LAWS = Path(__file__).resolve().parents[2] / "shared" / "gazetteer" / "laws.tsv"
 needs_laws = pytest.mark.skipif(
     not LAWS.is_file(),
     reason=f"user gazetteer {LAWS} (LawRefBook/Laws export) is not on this machine",

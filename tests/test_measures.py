@@ -11,7 +11,7 @@ import pytest
 from kg.extract.measures import classify_measure, find_measures
 from kg.model import MeasureKind, Span
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parent.parent / "examples" / "notices"
 TO_FULL = str.maketrans(",:;()", "，：；（）")
 
 

@@ -10,7 +10,7 @@ import pytest
 from kg.model import HeadingStyle, Section
 from kg.outline import build_outline, cn_number, is_inline, style_key
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parent.parent / "examples" / "notices"
 NOTICES = [
     "luozhuang-2021",
     "sanmen-2023",

@@ -12,7 +12,7 @@ from kg.extract.problems import find_aspects
 from kg.model import Aspect, Source
 from kg.outline import build_outline
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parent.parent / "examples" / "notices"
 TO_FULL = str.maketrans(",:;()", "，：；（）")
 TO_HALF = str.maketrans("，：；（）", ",:;()")
 
@@ -401,3 +401,34 @@ def test_two_megabyte_notice_is_read_in_one_pass() -> None:
     aspects = aspects_of(text)
     assert shape(aspects) == (99, 99, 99 * 55)
     assert all(len(p.measures) == 3 for a in aspects for p in a.problems)
+
+
+@pytest.mark.parametrize(
+    ("name", "index", "statement"),
+    [
+        (
+            "luozhuang-2021",
+            2,
+            "制发公文缺乏严肃性。如,《主题教育实施意见》未使用党组文号发文;"
+            "《关于开展“不忘初心、牢记使命”主题教育的工作安排方案》中出现"
+            "“专题学习习近平总书记对统计工作的批示精神”等内容。",
+        ),
+        ("sanmen-2023", 0, "针对“学习贯彻不够”问题的整改进展情况。"),
+        ("dongjiaduan-2022", 0, "对“理论学习不深入”等问题的整改情况"),
+        (
+            "dongying-2021",
+            0,
+            "对用习近平新时代中国特色社会主义思想武装头脑、指导实践还有差距问题,"
+            "着重从两个方面抓好整改。",
+        ),
+    ],
+)
+def test_problem_statement_stops_before_its_measures(
+    name: str, index: int, statement: str
+) -> None:
+    text = unicodedata.normalize("NFC", (CORPUS / f"{name}.txt").read_text("utf-8"))
+    source = Source(text, f"{name}.txt", "x", "utf-8", "text/plain")
+    problem = list(find_aspects(source, build_outline(text))[0].problems)[index]
+    assert problem.statement is not None
+    assert problem.statement.text == statement
+    assert text[problem.statement.start : problem.statement.end] == statement

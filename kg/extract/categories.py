@@ -107,14 +107,12 @@ def classify_text(text: str) -> tuple[str, ...]:
 
 
 def _statement(problem: Problem) -> str:
-    """The problem's own text after its label, up to its first measure or result."""
-    ends = [m.span.start for m in problem.measures]
-    if problem.result is not None:
-        ends.append(problem.result.start)
-    start = max(problem.label.end, problem.span.start)
-    end = min([problem.span.end, *(e for e in ends if e >= start)])
-    offset = start - problem.span.start
-    return problem.span.text[offset : offset + min(end - start, STATEMENT_CHARS)]
+    """The problem's own text after its label, before its measures and result."""
+    statement = problem.statement
+    if statement is None:
+        return ""
+    offset = max(problem.label.end - statement.start, 0)
+    return statement.text[offset : offset + STATEMENT_CHARS]
 
 
 def _score(parts: Iterable[tuple[str, int]]) -> list[float]:

@@ -159,14 +159,42 @@ def _problem(text: str, section: Section, path: str, group: Span | None) -> Prob
                     len(measures) + 1, measure.kind, measure.span, measure.regulations
                 )
             )
+    result = results[0].span if results else None
+    ends = [b.span.start for b in blocks]
+    ends += [m.span.start for m in measures[:1]]
+    ends += [result.start] if result is not None else []
     return Problem(
         path=path,
         label=label,
         span=section.span,
+        statement=_statement(text, label, min([section.span.end, *ends])),
         group=group,
         measures=tuple(measures),
-        result=results[0].span if results else None,
+        result=result,
     )
+
+
+# What may stand between a problem's own text and its first measure: the
+# measures' block label and an enumeration marker (整改完成情况:1. / 一是 / (1) / ①).
+_LEAD_OUT = re.compile(
+    r"(?:整改(?:完成|落实|进展)?情况[:：]?|[一二三四五六七八九十]+是"
+    r"|\d{1,3}[.、．,，]|[(（]\d{1,3}[)）]|[\u2460-\u2473])$"
+)
+
+
+def _statement(text: str, label: Span, end: int) -> Span:
+    """The problem's own text: from its label to `end`, without the whitespace,
+    punctuation and markers that lead into the measures."""
+    end = max(end, label.end)
+    while end > label.end:
+        if text[end - 1] in " \t\n\u3000,，:：;；":
+            end -= 1
+            continue
+        marker = _LEAD_OUT.search(text, max(label.end, end - 12), end)
+        if marker is None:
+            break
+        end = marker.start()
+    return Span.of(text, label.start, end)
 
 
 def _single_aspect(text: str, container: Section, sections: list[Section]) -> Aspect:

@@ -330,7 +330,7 @@ class _NoticeGraph:
         self._finding(node, ox_kg.Problem, problem.label.text)
         self.add(node, ox_dcterms.identifier, Literal(problem.path))
         self.add(node, ox_dcterms.isPartOf, parent)
-        statement = _statement(self.notice.source.text, problem)
+        statement = _statement(problem)
         self.add(node, ox_dcterms.description, _zh(statement.text))
         self.annotate(node, statement)
         for category in problem.categories:
@@ -468,18 +468,6 @@ def _offset(value: int) -> Literal:
     return Literal(str(value), datatype=ox_xsd.nonNegativeInteger)
 
 
-def _statement(text: str, problem: Problem) -> Span:
-    """The problem's own text: its span up to its first measure or result,
-    without trailing whitespace; its label where that leaves nothing."""
-    end = problem.span.end
-    for span in (
-        problem.measures[0].span if problem.measures else None,
-        problem.result,
-    ):
-        if span is not None and problem.span.start < span.start < end:
-            end = span.start
-    statement = Span.of(text, problem.span.start, end)
-    stripped = statement.text.rstrip()
-    if not stripped:
-        return problem.label
-    return Span.of(text, statement.start, statement.start + len(stripped))
+def _statement(problem: Problem) -> Span:
+    """The problem's own text (its label where the model has no statement)."""
+    return problem.statement if problem.statement is not None else problem.label
