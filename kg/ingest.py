@@ -9,8 +9,11 @@ spaces, no blank lines). Every span downstream is an offset into the text produc
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -23,6 +26,8 @@ __all__ = ["read_source", "source_from_bytes", "source_from_text"]
 
 _SAVE_AS_TEXT = "save it as UTF-8 text"
 _CONVERT = "convert it to text or HTML first"
+_GIVE_TEXT = "put the notice's text in it, or leave the file out"
+_SAVE_PAGE = "save the page that shows the notice, or copy the notice into a .txt file"
 
 # --- public API ------------------------------------------------------------
 
@@ -30,15 +35,7 @@ _CONVERT = "convert it to text or HTML first"
 def read_source(path: str | Path) -> Source:
     """Read and decode one input file (plain text or a saved web page)."""
     where = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(where, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(where, "is a directory, not a file") from None
-    except OSError as err:
-        raise InputError(where, f"cannot read: {err.strerror}") from None
-    return source_from_bytes(data, where)
+    return source_from_bytes(_read_file(path, where), where)
 
 
 def source_from_text(text: str, path: str | None = None) -> Source:
@@ -52,7 +49,7 @@ def source_from_text(text: str, path: str | None = None) -> Source:
             "pass text decoded without errors='surrogateescape'",
         ) from None
     if not text:
-        raise InputError(path, "empty text")
+        raise InputError(path, "empty text", _GIVE_TEXT)
     normalised, warnings = _normalise(text)
     body = _without_chrome(path, normalised)
     return Source(
@@ -72,7 +69,7 @@ def source_from_bytes(
     suffix = Path(path).suffix.lower() if path else ""
     _reject_unsupported(data, path, suffix)
     if not data:
-        raise InputError(path, "empty file")
+        raise InputError(path, "empty file", _GIVE_TEXT)
     html_hint = media_type == "text/html" or suffix in _HTML_SUFFIXES
     declared = (
         _declared_charset(data) if html_hint or _looks_like_markup(data) else None
@@ -95,6 +92,69 @@ def source_from_bytes(
         media_type="text/html" if is_html else "text/plain",
         metadata=metadata,
         warnings=tuple(warnings),
+    )
+
+
+# --- reading ---------------------------------------------------------------
+
+# What a path that is not a regular file is, by stat.S_IFMT (POSIX <sys/stat.h>).
+_FILE_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _read_file(path: str | Path, where: str) -> bytes:
+    """The bytes of a regular file. Opened without blocking and checked with
+    fstat before reading: a named pipe would otherwise wait for a writer
+    forever, and a device could be read without end."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(
+                where,
+                f"dangling symbolic link to {os.readlink(path)}",
+                "point the link at an existing file or remove it",
+            ) from None
+        raise InputError(where, "no such file", "check the path") from None
+    except OSError as err:
+        raise _unreadable(where, err) from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise InputError(
+                where,
+                f"is {kind}, not a file",
+                "give notices as .txt or .html files, or folders of them",
+            )
+        try:
+            return handle.read()
+        except OSError as err:
+            raise _unreadable(where, err) from None
+
+
+def _unreadable(where: str, err: OSError) -> InputError:
+    if err.errno == errno.ELOOP:
+        return InputError(
+            where,
+            "symbolic link loop: it leads back to itself",
+            "point the link at a file or remove it",
+        )
+    if isinstance(err, PermissionError):
+        return InputError(
+            where,
+            "cannot read: permission denied",
+            "make it readable (chmod +r) or leave it out",
+        )
+    return InputError(
+        where,
+        f"cannot read: {err.strerror or err}",
+        "check the disk or copy the file elsewhere",
     )
 
 
@@ -372,12 +432,14 @@ def _without_chrome(path: str | None, text: str) -> str:
     one line per paragraph, and the same notice saved as text with blank lines
     between paragraphs (luozhuang-2021) must give the same text and spans."""
     if not text.strip():
-        raise InputError(path, "no text, only whitespace")
+        raise InputError(path, "no text, only whitespace", _GIVE_TEXT)
     lines = text.split("\n")
     kept = "\n".join(line for line in lines if line and not _is_chrome(line))
     if not kept.strip():
         raise InputError(
-            path, "no notice text, only web-page navigation (关闭窗口, 打印本页 …)"
+            path,
+            "no notice text, only web-page navigation (关闭窗口, 打印本页 …)",
+            _SAVE_PAGE,
         )
     return kept
 
@@ -457,7 +519,7 @@ def _page_text(page: str, path: str | None) -> tuple[str, tuple[tuple[str, str],
     tree = LexborHTMLParser(page)
     root = tree.body or tree.root
     if root is None:
-        raise InputError(path, "no notice text found in the web page")
+        raise InputError(path, "no notice text found in the web page", _SAVE_PAGE)
     # Reverse document order: descendants go before their ancestors, so no
     # node is touched after an ancestor's decompose freed it.
     for node in reversed(tree.css(", ".join(_ALWAYS_JUNK))):
@@ -470,7 +532,7 @@ def _page_text(page: str, path: str | None) -> tuple[str, tuple[tuple[str, str],
     body = _notice_element(root)
     lines = _block_lines(body)
     if not lines:
-        raise InputError(path, "no notice text found in the web page")
+        raise InputError(path, "no notice text found in the web page", _SAVE_PAGE)
     seen = {label for label, _ in metadata}
     for label, value in _info_bar_pairs(_block_lines(root, skip=body)):
         if label not in seen:
