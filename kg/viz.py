@@ -38,10 +38,11 @@ from pyvis.network import Network
 Layout = Literal["auto", "physics", "python"]
 
 VIZ_DIR: Final = Path(__file__).parent / "data" / "viz"
-# Above this many nodes vis-network's physics does not settle in reasonable
-# time in a software-rendered browser (DESIGN.md: 5,000 nodes took 16 s with
-# 200 iterations); positions are computed here and physics stays off.
-PHYSICS_LIMIT: Final = 1000
+# Above this many nodes vis-network's physics is slow to settle in a
+# software-rendered browser (DESIGN.md: 5,000 nodes took 16 s with 200
+# iterations; measured here: a 1,000-node overview 6.9 s with physics, 1,500
+# nodes laid out in Python 1.6 s); positions are computed here instead.
+PHYSICS_LIMIT: Final = 500
 LABEL_LIMIT: Final = 40  # characters of a label drawn on the canvas
 TOOLTIP_TEXT_LIMIT: Final = 300  # characters of the source sentence in a tooltip
 EDGE_LABEL_LIMIT: Final = 200  # draw relation names on edges up to this many edges
