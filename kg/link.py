@@ -41,6 +41,8 @@ _KEY_TABLE = str.maketrans(
     }
 )
 _WHITESPACE = re.compile(r"\s+")
+# Whitespace next to a non-ASCII character; between Latin words it is kept.
+_SPACE_BY_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 # Status marks of one and the same rule: (试行) is dropped once the rule is
 # final, (修订)/(修订版) mark a revision. They are not part of identity, so
 # 《中国共产党支部工作条例（试行）》 and 《中国共产党支部工作条例》 are one node
@@ -75,7 +77,8 @@ def display_label(title: str) -> str:
     mark. Two notices writing 《X（试行）》 and 《X (试行)》 thus give the shared
     node the same skos:prefLabel; each variant as written stays an altLabel."""
     text = unicodedata.normalize("NFKC", title).strip().strip("《》")
-    return _STATUS.sub("", _WHITESPACE.sub("", text))
+    text = _SPACE_BY_CJK.sub("", text)  # 党风廉政 建设: a typing slip
+    return _STATUS.sub("", _WHITESPACE.sub(" ", text))
 
 
 @lru_cache(maxsize=65536)
