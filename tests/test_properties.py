@@ -12,6 +12,7 @@ how many examples reached extraction (see `pytest --hypothesis-show-statistics`)
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from kg.errors import KgError
 from kg.export import notice_to_dict
+from kg.extract.numbers import find_dates
 from kg.ingest import source_from_bytes, source_from_text
 from kg.model import Notice, Outline, Source, Span
 from kg.outline import build_outline
@@ -70,7 +72,9 @@ fragments = st.one_of(
 )
 # Most mixed texts name an inspection and its rectification, so that they
 # pass the not-a-notice check and reach the extractors.
-genre_words = st.sampled_from(["巡察整改", "巡视整改\n", "关于巡察整改进展情况的通报\n", ""])
+genre_words = st.sampled_from(
+    ["巡察整改", "巡视整改\n", "关于巡察整改进展情况的通报\n", ""]
+)
 notice_like = st.builds(
     lambda head, parts: head + "".join(parts),
     genre_words,
@@ -170,3 +174,29 @@ def test_any_web_page_of_notice_fragments_gives_a_notice_or_a_kg_error(
     body = "".join(f"<{tag}>{text}</{tag}>" for tag, text in elements)
     page = f"<html><head><title>通报</title></head><body>{body}</body></html>"
     check_bytes(page.encode("utf-8"), "property.html", "text/html")
+
+
+# --- regressions found on the way ------------------------------------------------
+
+
+def test_dates_without_a_year_take_the_nearest_year_before_them() -> None:
+    text = "2019年12月1日开始，3月1日完成；2020年5月2日复查，6月1日销号。"
+    assert [(d.iso, d.inferred_year) for d in find_dates(text)] == [
+        ("2019-12-01", False),
+        ("2019-03-01", True),
+        ("2020-05-02", False),
+        ("2020-06-01", True),
+    ]
+
+
+def test_twenty_mb_single_line_notice_dates_in_linear_time() -> None:
+    """A 20 MB notice on one line never finished: each date without a year
+    searched the whole text before it for a year, and copied the text after
+    it, so the time grew with the square of the length (1 MB: 52 s)."""
+    count = 200_000
+    text = "2019年1月1日起，" + "3月1日，" * count
+    started = time.perf_counter()
+    dates = find_dates(text)
+    assert time.perf_counter() - started < 60
+    assert len(dates) == count + 1
+    assert dates[-1].iso == "2019-03-01" and dates[-1].inferred_year

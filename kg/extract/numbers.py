@@ -7,6 +7,7 @@ may be ASCII or full-width (０-９): notices are typed both ways.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
 import re
@@ -127,6 +128,11 @@ class Period:
     span: Span
 
 
+# Matched at a position, not on the text's tail: slicing the tail for every
+# date would copy the text each time (quadratic on a long text).
+_CLOSING = re.compile(r"\s*[年月日号]")
+
+
 def _part(text: str, m: re.Match[str], tag: str) -> _Atom | None:
     if m.group(f"{tag}iy") is not None:
         return _Atom(
@@ -142,8 +148,8 @@ def _part(text: str, m: re.Match[str], tag: str) -> _Atom | None:
     start = m.start(f"{tag}{groups[0]}")
     end = m.end(f"{tag}{groups[-1]}")
     # the span runs to the 年/月/日 that closes the last part, stray space included
-    closing = re.match(r"\s*[年月日号]", text[end:])
-    end += closing.end() if closing else 0
+    closing = _CLOSING.match(text, end)
+    end = closing.end() if closing else end
 
     def value(g: str) -> int | None:
         written = named.get(f"{tag}{g}")
@@ -170,14 +176,25 @@ _YEAR_ANCHOR = re.compile(
 )
 
 
-def _year_before(text: str, pos: int) -> int | None:
-    """The year of the nearest date written with its year before `pos`."""
-    last = None
-    for last in _YEAR_ANCHOR.finditer(text, 0, pos):
-        pass
-    if last is None:
-        return None
-    return parse_cn_number(last.group(1) or last.group(2))
+class _YearAnchors:
+    """The year anchors of a text, found in one pass: looking them up for each
+    date without a year keeps `_scan` linear (a 20 MB notice on one line has
+    tens of thousands of such dates)."""
+
+    def __init__(self, text: str) -> None:
+        self._ends: list[int] = []
+        self._matches: list[re.Match[str]] = []
+        for match in _YEAR_ANCHOR.finditer(text):
+            self._ends.append(match.end())
+            self._matches.append(match)
+
+    def year_before(self, pos: int) -> int | None:
+        """The year of the nearest date written with its year before `pos`."""
+        index = bisect.bisect_right(self._ends, pos) - 1
+        if index < 0:
+            return None
+        last = self._matches[index]
+        return parse_cn_number(last.group(1) or last.group(2))
 
 
 def _date(year: int, month: int, day: int, span: Span, inferred: bool) -> Date:
@@ -187,6 +204,7 @@ def _date(year: int, month: int, day: int, span: Span, inferred: bool) -> Date:
 def _scan(text: str, default_year: int | None) -> tuple[list[Date], list[Period]]:
     dates: list[Date] = []
     periods: list[Period] = []
+    anchors = _YearAnchors(text)
     for m in _DATES.finditer(text):
         first = _part(text, m, "a")
         if first is None or first.month is None:
@@ -194,7 +212,7 @@ def _scan(text: str, default_year: int | None) -> tuple[list[Date], list[Period]
         inferred = first.year is None
         year = first.year
         if year is None:
-            year = _year_before(text, first.span.start) or default_year
+            year = anchors.year_before(first.span.start) or default_year
         if year is None:
             continue
         if first.day is not None and not _valid(year, first.month, first.day):
