@@ -212,7 +212,8 @@ def test_publisher_written_with_the_party_prefix_is_the_inspected_unit() -> None
           ?org skos:prefLabel ?pref ; skos:altLabel ?alt .
         }""",
     )
-    assert rows == [("中共三门县投资促进中心党组", "三门县投资促进中心党组")]
+    # The inspection sentence names the unit; the signature's 中共 form is a variant.
+    assert rows == [("三门县投资促进中心党组", "中共三门县投资促进中心党组")]
 
 
 def test_person_holds_a_role_in_the_inspected_unit() -> None:
@@ -225,7 +226,7 @@ def test_person_holds_a_role_in_the_inspected_unit() -> None:
              org:role/skos:prefLabel ?role ; org:organization/skos:prefLabel ?org .
         }""",
     )
-    assert rows == [("章明皓", "党组书记", "中共三门县投资促进中心党组")]
+    assert rows == [("章明皓", "党组书记", "三门县投资促进中心党组")]
 
 
 @pytest.mark.parametrize("fmt", [RdfFormat.TRIG, RdfFormat.N_QUADS])
@@ -307,3 +308,26 @@ def test_static_quads_hold_the_ontology_and_schemes_in_the_ontology_graph() -> N
     subjects = {q.subject for q in quads}
     assert ox_kg.Measure in subjects
     assert iri.MEASURE_KINDS in subjects and iri.DOCUMENT_KINDS in subjects
+
+
+def test_every_mention_annotation_says_how_the_regulation_is_mentioned() -> None:
+    notice = sanmen_notice()
+    store = store_of(notice)
+    rows = select(
+        store,
+        """
+        SELECT ?exact ?relation WHERE {
+          ?a oa:hasBody ?r ; dcterms:type ?relation ;
+             oa:hasTarget/oa:hasSelector/oa:exact ?exact .
+          ?r a eli:LegalResource .
+        }""",
+    )
+    mentions = [
+        (m.span.text, m.relation.value) for r in notice.regulations for m in r.mentions
+    ]
+    assert mentions
+    expected = sorted(
+        (text, f"https://w3id.org/kg-inspection/relation/{relation}")
+        for text, relation in mentions
+    )
+    assert sorted(r for r in rows if r[0].startswith("《")) == expected

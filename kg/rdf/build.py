@@ -147,8 +147,11 @@ class _NoticeGraph:
         self.triples.add((subject, predicate, obj))
 
     def quads(self) -> list[Quad]:
-        self._notice()
+        # The inspection first: the inspected unit's name as the inspection
+        # sentence writes it is the organisation's prefLabel, not the
+        # publisher's signature (中共三门县投资促进中心党组, the same key).
         self._inspection()
+        self._notice()
         for aspect in self.notice.aspects:
             self._aspect(aspect)
         self._regulations()
@@ -158,8 +161,8 @@ class _NoticeGraph:
         graph = self.node
         return sorted((Quad(s, p, o, graph) for s, p, o in self.triples), key=str)
 
-    def annotate(self, body: NamedNode, span: Span) -> None:
-        """One oa:Annotation saying `body` was extracted from `span`."""
+    def annotate(self, body: NamedNode, span: Span) -> NamedNode:
+        """One oa:Annotation saying `body` was extracted from `span`; returns it."""
         self.annotations += 1
         n = self.annotations
         annotation, target = self.iris.annotation(n), self.iris.target(n)
@@ -178,6 +181,7 @@ class _NoticeGraph:
         add(position, ox_oa.end, _offset(span.end))
         add(quote, ox_rdf.type, ox_oa.TextQuoteSelector)
         add(quote, ox_oa.exact, Literal(span.text))
+        return annotation
 
     # --- the notice and the inspection ----------------------------------------
 
@@ -375,9 +379,11 @@ class _NoticeGraph:
             if node not in titled:
                 # A rule named without 《》 carries no kind of its own; the
                 # gazetteer it was found with knows it.
-                kind = canonical_regulation(rule.canonical).kind
-                if kind is not None:
-                    add(node, ox_eli.type_document, iri.document_kind_iri(kind))
+                known = canonical_regulation(rule.canonical)
+                if known.kind is not None:
+                    add(node, ox_eli.type_document, iri.document_kind_iri(known.kind))
+                if known.level:
+                    add(node, ox_kg.level, _zh(known.level))
             self._mention(node, rule.span, Relation.CITES)
 
     def _regulation(self, node: NamedNode, regulation: Regulation) -> None:
@@ -397,8 +403,11 @@ class _NoticeGraph:
 
     def _mention(self, node: NamedNode, span: Span, relation: Relation) -> None:
         """Annotate one mention and link the item around it to the regulation:
-        the measure that contains it, else the problem, and always the notice."""
-        self.annotate(node, span)
+        the measure that contains it, else the problem, and always the notice.
+        The annotation's dcterms:type says how (cites, studies, enacts,
+        violates), so a mention outside any measure keeps its relation too."""
+        annotation = self.annotate(node, span)
+        self.add(annotation, ox_dcterms.type, iri.relation_iri(relation))
         self.add(self.node, ox_dcterms.references, node)
         for measure, measure_node in self.measures:
             if measure.span.contains(span):

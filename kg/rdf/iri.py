@@ -27,7 +27,7 @@ from typing import Final
 from pyoxigraph import NamedNode
 
 from kg.link import org_key
-from kg.model import MeasureKind, RegulationKind
+from kg.model import MeasureKind, RegulationKind, Relation
 from kg.rdf.namespaces import BASE, ONTOLOGY_IRI
 
 # 16 hex digits = 64 bits: a collision needs ~4·10⁹ distinct keys (birthday
@@ -165,6 +165,11 @@ def category_iri(category_id: str) -> NamedNode:
 
 def measure_kind_iri(kind: MeasureKind) -> NamedNode:
     return NamedNode(f"{BASE}measure-kind/{_MEASURE_KIND_SLUGS[kind]}")
+
+
+def relation_iri(relation: Relation) -> NamedNode:
+    """A mention relation concept (ontology/mention-relations.ttl)."""
+    return NamedNode(f"{BASE}relation/{relation.value}")
 
 
 def document_kind_iri(kind: RegulationKind) -> NamedNode:

@@ -20,7 +20,12 @@ ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "data" / "ontology"
 
 # The files that must be there; ontology/categories.ttl is optional here so
 # the scheme can be developed separately, and is loaded whenever present.
-REQUIRED_FILES = ("kg.ttl", "measure-kinds.ttl", "document-kinds.ttl")
+REQUIRED_FILES = (
+    "kg.ttl",
+    "measure-kinds.ttl",
+    "document-kinds.ttl",
+    "mention-relations.ttl",
+)
 SHAPES_FILE = "shapes.ttl"
 
 
