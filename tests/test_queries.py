@@ -490,7 +490,7 @@ def test_parameters_become_terms_not_text() -> None:
     assert "HAVING (COUNT(?notice) >= 3)" in text
     assert ("?regulation eli:type_document "
             "<https://w3id.org/kg-inspection/document-kind/party-regulation> .") in text
-    assert 'VALUES ?relation { "enacts" }' in text
+    assert 'FILTER (?how = "enacts")' in text
     assert "# PARAM" not in text
     by_label = query_text("measures", category="意识形态", kind="学习教育")
     assert by_label == query_text("measures", category="ideology", kind="study")
