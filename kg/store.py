@@ -223,38 +223,17 @@ def atomic_path(path: Path) -> Iterator[str]:
     os.replace(temporary, path)
 
 
-# --- N-Quads between worker processes and the store --------------------------
-
-
-def quads_to_nquads(quads: Iterable[ox.Quad]) -> bytes:
-    return _serialized(quads, ox.RdfFormat.N_QUADS)
+# --- N-Quads from worker processes (kg.rdf.build.to_nquads) -----------------
 
 
 def nquads_to_quads(data: bytes) -> Iterator[ox.Quad]:
     return ox.parse(data, format=ox.RdfFormat.N_QUADS)
 
 
-def quads_to_turtle(quads: Iterable[ox.Quad]) -> bytes:
-    """The triples of `quads` as Turtle with our prefixes (the graph is dropped)."""
-    return _serialized((q.triple for q in quads), ox.RdfFormat.TURTLE, PREFIXES)
-
-
-def _serialized(
-    items: Iterable[ox.Triple] | Iterable[ox.Quad],
-    fmt: ox.RdfFormat,
-    prefixes: dict[str, str] | None = None,
-) -> bytes:
-    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+def _serialized(items: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    data = ox.serialize(items, format=fmt)
     assert data is not None  # serialize returns the bytes when given no output
     return data
-
-
-def graph_names(quads: Iterable[ox.Quad]) -> set[str | None]:
-    """The graphs `quads` belong to; None stands for the default graph."""
-    return {
-        q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
-        for q in quads
-    }
 
 
 # --- query results -----------------------------------------------------------
