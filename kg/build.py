@@ -93,7 +93,8 @@ def build_corpus(
     Worker processes are started with ``spawn`` (the parent holds the store's
     RocksDB threads, which a fork would copy mid-flight), so a script calling
     this must guard its entry point with ``if __name__ == "__main__"``.
-    `html` is accepted for the HTML views of `kg.viz`, not part of the build yet.
+    With `html`, the pages of `kg.site` (index.html, graph.html, one page per
+    notice, regulation and category) are written from the store at the end.
     """
     started = datetime.now(UTC)
     begun = clock = time.perf_counter()
@@ -115,7 +116,9 @@ def build_corpus(
     seconds = {"find": time.perf_counter() - clock}
 
     stale, kept, absent = _reconcile(old_files, new_files, found, prune)
-    outputs = ("graph.trig", "graph.ttl", REPORT_FILE)
+    outputs: tuple[str, ...] = ("graph.trig", "graph.ttl", REPORT_FILE)
+    if html:
+        outputs += ("index.html", "graph.html")
     if not (pending or stale or not cache.get("outputs_current")
             or cache.get("ontology") != ontology
             or not all((out / name).is_file() for name in outputs)):
@@ -148,6 +151,12 @@ def build_corpus(
     store.dump(out / "graph.ttl", "turtle")
     store.flush()
     seconds["dump"] = time.perf_counter() - clock
+    if html:
+        from kg.site import write_site
+
+        clock = time.perf_counter()
+        write_site(out / "store", out)
+        seconds["html"] = time.perf_counter() - clock
     seconds["total"] = time.perf_counter() - begun
     report = BuildReport(_sorted(entries), absent, store.quad_count(), seconds=seconds)
     _write_bytes(out / REPORT_FILE, _json_bytes(report.to_dict()))

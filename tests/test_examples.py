@@ -37,15 +37,24 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_build_on_the_examples_writes_every_output(built: Path) -> None:
-    for name in ("graph.trig", "graph.ttl", "build-report.json"):
+    for name in (
+        "graph.trig",
+        "graph.ttl",
+        "build-report.json",
+        "index.html",
+        "graph.html",
+    ):
         assert (built / name).stat().st_size > 0
     report = json.loads((built / "build-report.json").read_text(encoding="utf-8"))
     states = [entry["state"] for entry in report["files"]]
     assert len(states) == 5
     assert set(states) <= {"ok", "ok-with-warnings"}
-    assert sorted(p.stem for p in (built / "notices").glob("*.ttl")) == sorted(
-        p.stem for p in EXAMPLES.glob("*.txt")
-    )
+    stems = sorted(p.stem for p in EXAMPLES.glob("*.txt"))
+    for suffix in ("ttl", "json", "html"):
+        written = sorted(p.stem for p in (built / "notices").glob(f"*.{suffix}"))
+        assert written == stems, suffix
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert all(f"notices/{stem}.html" in index for stem in stems)
 
 
 def test_extract_json_follows_the_contract_for_each_example() -> None:
