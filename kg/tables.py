@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
 from rich.console import Console
 from rich.table import Table
+
+_IRI = re.compile(r"^(?:https?|urn|file):")
 
 
 class Tabular(Protocol):
@@ -43,13 +46,26 @@ def to_json(result: Tabular) -> str:
 
 
 def to_table(result: Tabular) -> str:
-    """An aligned table; rich measures CJK characters as two columns wide."""
+    """An aligned table for people; rich measures CJK characters as two columns
+    wide. Columns holding only IRIs are left out (they are for machines and
+    make the table unreadable); CSV and JSON keep them."""
+    iri_columns = [
+        i
+        for i, _ in enumerate(result.columns)
+        if result.rows
+        and all(row[i] is None or _IRI.match(row[i] or "") for row in result.rows)
+    ]
+    shown = [i for i in range(len(result.columns)) if i not in iri_columns]
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
-    for column in result.columns:
-        table.add_column(column, overflow="fold")
+    for i in shown:
+        table.add_column(result.columns[i], overflow="fold")
     for row in result.rows:
-        table.add_row(*("" if cell is None else cell for cell in row))
-    console = Console(width=200, record=True, file=io.StringIO(), color_system=None)
+        table.add_row(*("" if row[i] is None else row[i] for i in shown))
+    # Wide enough never to fold a cell: a terminal or pager wraps long lines.
+    console = Console(width=10_000, record=True, file=io.StringIO(), color_system=None)
     console.print(table)
-    footer = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
-    return console.export_text().rstrip("\n") + "\n" + footer
+    footer = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+    if iri_columns:
+        names = ", ".join(result.columns[i] for i in iri_columns)
+        footer += f"; IRI columns {names} in --format csv or json"
+    return console.export_text().rstrip("\n") + "\n" + footer + ")"
