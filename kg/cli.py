@@ -193,7 +193,7 @@ def _result_options(function: Command) -> Command:
     function = click.option(
         "--format",
         "fmt",
-        type=click.Choice(["table", "csv", "json"]),
+        type=click.Choice(["table", "csv", "json", "markdown"]),
         default="table",
         show_default=True,
     )(function)

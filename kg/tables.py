@@ -24,6 +24,8 @@ class Tabular(Protocol):
 
 
 def render(result: Tabular, fmt: str) -> str:
+    if fmt == "markdown":
+        return to_markdown(result)
     if fmt == "csv":
         return to_csv(result)
     if fmt == "json":
@@ -45,10 +47,8 @@ def to_json(result: Tabular) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
-def to_table(result: Tabular) -> str:
-    """An aligned table for people; rich measures CJK characters as two columns
-    wide. Columns holding only IRIs are left out (they are for machines and
-    make the table unreadable); CSV and JSON keep them."""
+def _shown_columns(result: Tabular) -> tuple[list[int], list[int]]:
+    """Indexes of the columns to show and of the IRI-only columns left out."""
     iri_columns = [
         i
         for i, _ in enumerate(result.columns)
@@ -56,6 +56,36 @@ def to_table(result: Tabular) -> str:
         and all(row[i] is None or _IRI.match(row[i] or "") for row in result.rows)
     ]
     shown = [i for i in range(len(result.columns)) if i not in iri_columns]
+    return shown, iri_columns
+
+
+def _footer(result: Tabular, iri_columns: list[int]) -> str:
+    footer = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+    if iri_columns:
+        names = ", ".join(result.columns[i] for i in iri_columns)
+        footer += f"; IRI columns {names} in --format csv or json"
+    return footer + ")"
+
+
+def to_markdown(result: Tabular) -> str:
+    """A GitHub-flavoured Markdown table, for reports and READMEs."""
+    shown, iri_columns = _shown_columns(result)
+
+    def cell(value: str | None) -> str:
+        return "" if value is None else value.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(result.columns[i] for i in shown) + " |"]
+    lines.append("|" + "---|" * len(shown))
+    for row in result.rows:
+        lines.append("| " + " | ".join(cell(row[i]) for i in shown) + " |")
+    return "\n".join(lines) + "\n\n" + _footer(result, iri_columns)
+
+
+def to_table(result: Tabular) -> str:
+    """An aligned table for people; rich measures CJK characters as two columns
+    wide. Columns holding only IRIs are left out (they are for machines and
+    make the table unreadable); CSV and JSON keep them."""
+    shown, iri_columns = _shown_columns(result)
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     for i in shown:
         table.add_column(result.columns[i], overflow="fold")
@@ -64,8 +94,4 @@ def to_table(result: Tabular) -> str:
     # Wide enough never to fold a cell: a terminal or pager wraps long lines.
     console = Console(width=10_000, record=True, file=io.StringIO(), color_system=None)
     console.print(table)
-    footer = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
-    if iri_columns:
-        names = ", ".join(result.columns[i] for i in iri_columns)
-        footer += f"; IRI columns {names} in --format csv or json"
-    return console.export_text().rstrip("\n") + "\n" + footer + ")"
+    return console.export_text().rstrip("\n") + "\n" + _footer(result, iri_columns)
