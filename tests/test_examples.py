@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from tests.readme import READMES, query_blocks, run_block
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -72,3 +73,16 @@ def test_extract_text_summary_names_the_inspection() -> None:
     assert result.exit_code == 0, result.output
     assert "区委第一巡察组" in result.output
     assert re.search(r"5 aspects, 28 problems", result.output)
+
+
+@pytest.mark.parametrize("readme", READMES, ids=lambda p: p.parent.name or "README")
+def test_readme_query_tables_are_what_the_commands_print(
+    built: Path, readme: Path
+) -> None:
+    blocks = query_blocks(readme.read_text(encoding="utf-8"))
+    assert blocks
+    for command, table in blocks:
+        assert run_block(command, built) == table, (
+            f"{readme.name}: `{command}` prints something else now; after "
+            "reviewing the change, refresh with `python -m tests.readme`"
+        )
