@@ -9,21 +9,28 @@ spaces, no blank lines). Every span downstream is an offset into the text produc
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import hashlib
 import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kg.errors import InputError
 from kg.model import Source
 
-__all__ = ["read_source", "source_from_bytes", "source_from_text"]
+__all__ = ["open_input", "read_source", "source_from_bytes", "source_from_text"]
 
+# A file this big is no single notice, even as a web page with inline images;
+# reading it whole would only exhaust the memory of a worker.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_SPLIT = "split it into one file per notice"
 _SAVE_AS_TEXT = "save it as UTF-8 text"
 _CONVERT = "convert it to text or HTML first"
 _GIVE_TEXT = "put the notice's text in it, or leave the file out"
@@ -34,8 +41,10 @@ _SAVE_PAGE = "save the page that shows the notice, or copy the notice into a .tx
 
 def read_source(path: str | Path) -> Source:
     """Read and decode one input file (plain text or a saved web page)."""
-    where = str(path)
-    return source_from_bytes(_read_file(path, where), where)
+    with open_input(path) as handle:
+        _check_size(os.fstat(handle.fileno()).st_size, str(path))
+        data = handle.read()
+    return source_from_bytes(data, str(path))
 
 
 def source_from_text(text: str, path: str | None = None) -> Source:
@@ -50,6 +59,7 @@ def source_from_text(text: str, path: str | None = None) -> Source:
         ) from None
     if not text:
         raise InputError(path, "empty text", _GIVE_TEXT)
+    _check_size(len(data), path)
     normalised, warnings = _normalise(text)
     body = _without_chrome(path, normalised)
     return Source(
@@ -70,6 +80,7 @@ def source_from_bytes(
     _reject_unsupported(data, path, suffix)
     if not data:
         raise InputError(path, "empty file", _GIVE_TEXT)
+    _check_size(len(data), path)
     html_hint = media_type == "text/html" or suffix in _HTML_SUFFIXES
     declared = (
         _declared_charset(data) if html_hint or _looks_like_markup(data) else None
@@ -97,6 +108,17 @@ def source_from_bytes(
 
 # --- reading ---------------------------------------------------------------
 
+
+def _check_size(size: int, path: str | None) -> None:
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            path,
+            f"too big for one notice ({size / 2**20:.1f} MB; "
+            f"kg reads files up to {MAX_FILE_BYTES // 2**20} MB)",
+            _SPLIT,
+        )
+
+
 # What a path that is not a regular file is, by stat.S_IFMT (POSIX <sys/stat.h>).
 _FILE_KINDS = {
     stat.S_IFDIR: "a folder",
@@ -107,10 +129,15 @@ _FILE_KINDS = {
 }
 
 
-def _read_file(path: str | Path, where: str) -> bytes:
-    """The bytes of a regular file. Opened without blocking and checked with
-    fstat before reading: a named pipe would otherwise wait for a writer
-    forever, and a device could be read without end."""
+@contextlib.contextmanager
+def open_input(path: str | Path) -> Iterator[BinaryIO]:
+    """An input file opened for binary reading; `InputError` when `path` is
+    not a readable regular file, also for a read error inside the block.
+
+    Opened without blocking and checked with fstat before any read: a named
+    pipe would otherwise wait for a writer forever, and a device could be read
+    without end."""
+    where = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -123,17 +150,19 @@ def _read_file(path: str | Path, where: str) -> bytes:
         raise InputError(where, "no such file", "check the path") from None
     except OSError as err:
         raise _unreadable(where, err) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        hint = (
+            "give the notice files in it"
+            if stat.S_ISDIR(mode)
+            else "give notices as .txt or .html files"
+        )
+        raise InputError(where, f"is {kind}, not a file", hint)
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
-            raise InputError(
-                where,
-                f"is {kind}, not a file",
-                "give notices as .txt or .html files, or folders of them",
-            )
         try:
-            return handle.read()
+            yield handle
         except OSError as err:
             raise _unreadable(where, err) from None
 

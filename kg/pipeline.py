@@ -10,8 +10,10 @@ measure whose span contains it, categories to problems).
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
+from kg.errors import InputError, NotANoticeError
 from kg.extract.categories import classify_problem
 from kg.extract.metadata import find_metadata
 from kg.extract.numbers import find_amounts, find_dates, find_doc_numbers
@@ -31,7 +33,55 @@ def notice_id(source: Source) -> str:
     return "notice-" + source.sha256[:12]
 
 
+# The genre's two words, in simplified and traditional script (a big5 page
+# says 巡視), letter-spaced as titles sometimes are (巡 察).
+_INSPECTION_WORD = re.compile(r"巡\s*[察视視]")
+_RECTIFICATION_WORD = re.compile(r"整\s*改")
+
+
+# The longest corpus notice has 18,512 characters. A text fifty times longer
+# is a collection, not one notice, and extracting it as one takes minutes and
+# gigabytes (a 20 MB single-line file: 260 s and 2.2 GB) for a meaningless result.
+MAX_NOTICE_CHARS = 1_000_000
+
+
+def require_notice(source: Source) -> None:
+    """Raise `InputError` unless `source` reads as one rectification notice.
+
+    The rule: the text is at most `MAX_NOTICE_CHARS` long, and names an
+    inspection (巡察 or 巡视) and a rectification (整改) somewhere, else it is
+    `NotANoticeError`. Every notice of the genre does both in its title or
+    first paragraph (关于巡察整改进展情况的通报), with or without headings and
+    dates; a news article or a weather report does neither, and without this
+    check it would come out as a notice with warnings and an empty inspection.
+    """
+    if len(source.text) > MAX_NOTICE_CHARS:
+        raise InputError(
+            source.path,
+            f"too long for one notice ({len(source.text):,} characters; "
+            f"kg reads notices of up to {MAX_NOTICE_CHARS:,})",
+            "split it into one file per notice",
+        )
+    missing = [
+        word
+        for word, pattern in (
+            ("巡察/巡视", _INSPECTION_WORD),
+            ("整改", _RECTIFICATION_WORD),
+        )
+        if pattern.search(source.text) is None
+    ]
+    if missing:
+        raise NotANoticeError(
+            source.path,
+            "not an inspection rectification notice (the text never says "
+            + " or ".join(missing)
+            + ")",
+            "kg reads 巡察/巡视整改进展情况的通报; leave other texts out",
+        )
+
+
 def extract_source(source: Source, gazetteer: Gazetteer | None = None) -> Notice:
+    require_notice(source)
     outline = build_outline(source.text)
     meta = find_metadata(source, outline)
     regulations = find_regulations(source, gazetteer)
