@@ -2,17 +2,27 @@
 
     python benchmarks/make_corpus.py 1000 benchmarks/corpus/1000
 
-Each notice recombines sections of the real example notices with a new
-inspected unit, party committee, inspection group, dates and announced counts,
-and swaps part of its 《》 titles for titles drawn from a shared pool with a
-Zipf-like distribution, so that, as in reality, some regulations recur across
-many notices and most are local. A share of the notices uses full-width
-punctuation, another half-width, and about one in ten is an HTML page.
+Each notice is built on one of the real example notices and keeps its frame:
+the top-level sections stay in their order, and the aspects (方面) of the
+section that reports the problems are a subset of the base's, kept in order and
+renumbered, so notices differ in how many aspects, problems and measures they
+hold while every aspect still reads as a real one. Around them the notice gets
+a new inspected unit, party committee, inspection group, dates and announced
+counts (the aspects it really has, the problems it really lists).
+
+The place names of the base are replaced by the new notice's locality, so a
+local body and a local 《》 title (《罗庄区…办法》) belong to that locality, as in
+reality; a share of the titles is swapped for titles drawn from a pool of
+national ones with a Zipf-like distribution, so that a few regulations recur
+across many notices and most are local. A share of the notices uses
+full-width punctuation, another half-width, about one in ten is an HTML page
+and one in twenty a GB18030 text file, as Chinese government sites serve them.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html
 import random
 import re
@@ -21,9 +31,23 @@ from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "notices"
 
-# A top-level heading of the genre: 一、 … 十、 at the start of a line.
+# Heading markers of the genre at the start of a line: 一、 (top level) and
+# （一） or (一) (second level).
 TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、", re.MULTILINE)
+SECOND_HEADING = re.compile(r"^([（(])[一二三四五六七八九十]{1,3}([）)])", re.MULTILINE)
+# Numbered items inside an aspect: 1. 1、 / (1) / ① at the start of a line.
+ITEM_MARKER = re.compile(
+    r"^(?:(\d{1,2}[.、．])|([（(]\d{1,2}[）)])|([①-⑳]))", re.MULTILINE
+)
 TITLE = re.compile(r"《[^《》\n]{1,80}》")
+# Place names of the example notices, longest first: each becomes the new
+# notice's locality. Provinces stay: a provincial rule is shared by the
+# notices of that province.
+BASE_PLACES = re.compile(
+    "株洲高新技术产业开发区董家塅片区|株洲高新区董家塅片区|董家塅高科园|董家塅片区|董家塅"
+    "|东营经济技术开发区|东营市|东营|罗庄区|罗庄|三门县|三门|枣庄高新区|枣庄市|枣庄"
+    "|株洲市|株洲|芦淞区|临沂市"
+)
 
 SYLLABLES = (
     "安白宝北昌成城崇大丹德定东丰福阜高广海汉和河衡红湖华怀淮黄会吉嘉建江金晋京靖九康莱"
@@ -51,6 +75,16 @@ HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")
 FULL_TO_HALF = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"})
 
 
+@dataclasses.dataclass(frozen=True)
+class Base:
+    """A real notice cut where its aspects begin and end."""
+
+    before: str  # the top-level sections before the aspects, and the opening
+    aspects: tuple[str, ...]  # each from its heading to the next aspect's
+    after: str  # what follows the last aspect (下步工作打算 …)
+    top_level: bool  # aspects are 一、 sections, not （一） items of one section
+
+
 def split_sections(text: str) -> tuple[str, list[str]]:
     """The text before the first top-level heading, and the top-level sections."""
     starts = [m.start() for m in TOP_HEADING.finditer(text)]
@@ -59,6 +93,28 @@ def split_sections(text: str) -> tuple[str, list[str]]:
     bounds = starts + [len(text)]
     pairs = zip(bounds, bounds[1:], strict=False)
     return text[: starts[0]], [text[a:b] for a, b in pairs]
+
+
+def read_base(text: str) -> Base | None:
+    """The aspects of a real notice: the （一） items of its longest top-level
+    section when that has several, else its top-level sections (a notice like
+    sanmen-2023 gives each aspect a 一、 section of its own). The header before
+    the first section is dropped: each notice gets its own."""
+    _, sections = split_sections(text.replace("\r\n", "\n"))
+    if not sections:
+        return None
+    longest = max(range(len(sections)), key=lambda i: len(sections[i]))
+    container = sections[longest]
+    starts = [m.start() for m in SECOND_HEADING.finditer(container)]
+    if len(starts) < 2:
+        return Base("", tuple(sections), "", top_level=True)
+    bounds = starts + [len(container)]
+    return Base(
+        before="".join(sections[:longest]) + container[: starts[0]],
+        aspects=tuple(container[a:b] for a, b in zip(bounds, bounds[1:], strict=False)),
+        after="".join(sections[longest + 1 :]),
+        top_level=False,
+    )
 
 
 def place_name(rng: random.Random) -> str:
@@ -71,7 +127,32 @@ def shared_title(rng: random.Random) -> str:
     return SHARED_TITLES[index]
 
 
-def notice_text(index: int, rng: random.Random, bases: list[list[str]]) -> str:
+def choose_aspects(rng: random.Random, base: Base) -> list[str]:
+    """A subset of the base's aspects, in their order, renumbered."""
+    total = len(base.aspects)
+    low = 1 if rng.random() < 0.2 else (total + 1) // 2
+    chosen = sorted(rng.sample(range(total), rng.randint(low, total)))
+    renumbered = []
+    for ordinal, index in enumerate(chosen):
+        aspect = base.aspects[index]
+        if base.top_level:
+            aspect = TOP_HEADING.sub(f"{ORDINALS[ordinal]}、", aspect, count=1)
+        else:
+            marker = rf"\g<1>{ORDINALS[ordinal]}\g<2>"
+            aspect = SECOND_HEADING.sub(marker, aspect, count=1)
+        renumbered.append(aspect)
+    return renumbered
+
+
+def count_problems(aspect: str) -> int:
+    """The items of the first numbering style under the aspect heading: the
+    level a notice counts when it announces its problems (dongjiaduan-2022
+    announces 12, its 1. items, not its 39 ① items)."""
+    kinds = [m.lastindex for m in ITEM_MARKER.finditer(aspect)]
+    return kinds.count(kinds[0]) if kinds else 0
+
+
+def notice_text(index: int, rng: random.Random, bases: list[Base]) -> str:
     level, suffix = rng.choice(LEVELS)
     locality = place_name(rng) + suffix
     unit = locality + rng.choice(UNITS)
@@ -83,24 +164,35 @@ def notice_text(index: int, rng: random.Random, bases: list[list[str]]) -> str:
     end_month = start_month + rng.randrange(1, 3)
     feedback_month = end_month + rng.randrange(1, 3)
     published_month = min(feedback_month + rng.randrange(2, 4), 12)
-    sections = list(rng.choice(bases))
-    rng.shuffle(sections)
-    sections = sections[: rng.randrange(1, len(sections) + 1)]
-    aspects = len(sections)
-    problems = rng.randrange(aspects * 2, aspects * 6 + 1)
-    body = "\n".join(sections)
+    base = rng.choice(bases)
+    aspects = choose_aspects(rng, base)
+    body = base.before + "".join(aspects) + base.after
+    body = BASE_PLACES.sub(locality, body)
     body = TITLE.sub(
-        lambda m: m.group(0) if rng.random() < 0.5 else _retitle(rng, locality), body
+        lambda m: m.group(0) if rng.random() < 0.7 else _retitle(rng, locality), body
+    )
+    problems = sum(map(count_problems, aspects)) or len(aspects)
+    title = (
+        f"{org}关于巡察整改进展情况的通报"
+        if rng.random() < 0.7
+        else f"中共{org}\n关于巡察整改进展情况的通报"
+    )
+    counts = (
+        f"对{level}巡察组反馈的{len(aspects)}个方面{problems}个问题,"
+        f"已完成整改{problems - rng.randrange(0, 3) if problems > 2 else problems}个。"
+        if rng.random() < 0.8
+        else ""
     )
     text = (
-        f"{org}关于巡察整改进展情况的通报\n"
-        f"根据{level}统一部署,{year}年{start_month}月{start_day}日至{end_month}月{end_day}日,"
-        f"{group}对{org}进行了巡察。{feedback_month}月{rng.randrange(1, 28)}日,"
+        f"{title}\n"
+        f"{rng.choice(('根据', '按照'))}{level}统一部署,{year}年{start_month}月"
+        f"{start_day}日至{end_month}月{end_day}日,"
+        f"{group}对{org}{rng.choice(('进行了', '开展了'))}巡察。"
+        f"{feedback_month}月{rng.randrange(1, 28)}日,"
         f"{group}向{org}反馈了巡察意见。按照党务公开原则和巡察工作有关要求,"
         f"现将巡察整改情况予以公布。\n"
-        f"对{level}巡察组反馈的{aspects}个方面{problems}项问题,已完成整改{problems}个。"
-        f"(编号{index})\n"
-        f"{body}\n"
+        f"{counts}(编号{index})\n"
+        f"{body.rstrip()}\n"
         f"{org}\n{year}年{published_month}月{rng.randrange(1, 28)}日\n"
     )
     return text.translate(HALF_TO_FULL if rng.random() < 0.4 else FULL_TO_HALF)
@@ -135,12 +227,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output folder")
     parser.add_argument("--seed", type=int, default=20261121)
     parser.add_argument("--html-share", type=float, default=0.1)
+    parser.add_argument("--gb18030-share", type=float, default=0.05)
     args = parser.parse_args(argv)
-    bases = []
-    for path in sorted(EXAMPLES.glob("*.txt")):
-        _, sections = split_sections(path.read_text(encoding="utf-8"))
-        if sections:
-            bases.append(sections)
+    bases = [
+        base
+        for path in sorted(EXAMPLES.glob("*.txt"))
+        if (base := read_base(path.read_text(encoding="utf-8"))) is not None
+    ]
     if not bases:
         print(f"make_corpus: no example notices in {EXAMPLES}", file=sys.stderr)
         return 2
@@ -148,11 +241,14 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for index in range(args.n):
         text = notice_text(index, rng, bases)
-        if rng.random() < args.html_share:
-            name, data = f"notice-{index:06d}.html", html_page(text)
+        kind = rng.random()
+        if kind < args.html_share:
+            name, data = f"notice-{index:06d}.html", html_page(text).encode("utf-8")
+        elif kind < args.html_share + args.gb18030_share:
+            name, data = f"notice-{index:06d}.txt", text.encode("gb18030")
         else:
-            name, data = f"notice-{index:06d}.txt", text
-        (args.out / name).write_text(data, encoding="utf-8")
+            name, data = f"notice-{index:06d}.txt", text.encode("utf-8")
+        (args.out / name).write_bytes(data)
     return 0
 
 
