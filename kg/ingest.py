@@ -25,14 +25,21 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from kg.errors import InputError
 from kg.model import Source
 
-__all__ = ["open_input", "read_source", "source_from_bytes", "source_from_text"]
+__all__ = [
+    "CONVERT_HINT",
+    "UNSUPPORTED_SUFFIXES",
+    "open_input",
+    "read_source",
+    "source_from_bytes",
+    "source_from_text",
+]
 
 # A file this big is no single notice, even as a web page with inline images;
 # reading it whole would only exhaust the memory of a worker.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _SPLIT = "split it into one file per notice"
 _SAVE_AS_TEXT = "save it as UTF-8 text"
-_CONVERT = "convert it to text or HTML first"
+CONVERT_HINT = "convert it to text or HTML first"
 _GIVE_TEXT = "put the notice's text in it, or leave the file out"
 _SAVE_PAGE = "save the page that shows the notice, or copy the notice into a .txt file"
 
@@ -189,7 +196,9 @@ def _unreadable(where: str, err: OSError) -> InputError:
 
 # --- file types we cannot read ---------------------------------------------
 
-_UNSUPPORTED_SUFFIXES = {
+# Documents and images a notice is often published as: kg cannot read them,
+# but a conversion to text can (CONVERT_HINT).
+UNSUPPORTED_SUFFIXES = {
     ".pdf": "PDF",
     ".ofd": "OFD",
     ".doc": "DOC",
@@ -236,11 +245,11 @@ _MAGIC = (
 
 
 def _reject_unsupported(data: bytes, path: str | None, suffix: str) -> None:
-    kind = _UNSUPPORTED_SUFFIXES.get(suffix)
+    kind = UNSUPPORTED_SUFFIXES.get(suffix)
     if kind is None:
         kind = next((k for magic, k in _MAGIC if data.startswith(magic)), None)
     if kind is not None:
-        raise InputError(path, f"unsupported file type ({kind})", _CONVERT)
+        raise InputError(path, f"unsupported file type ({kind})", CONVERT_HINT)
 
 
 # --- decoding --------------------------------------------------------------
