@@ -384,7 +384,8 @@ class _NoticeGraph:
                     add(node, ox_eli.type_document, iri.document_kind_iri(known.kind))
                 if known.level:
                     add(node, ox_kg.level, _zh(known.level))
-            self._mention(node, rule.span, Relation.CITES)
+            annotation = self._mention(node, rule.span, Relation.CITES)
+            add(annotation, ox_rdf.type, ox_kg.BareMention)
 
     def _regulation(self, node: NamedNode, regulation: Regulation) -> None:
         add = self.add
@@ -401,7 +402,7 @@ class _NoticeGraph:
                 Literal(regulation.published, datatype=ox_xsd.date),
             )
 
-    def _mention(self, node: NamedNode, span: Span, relation: Relation) -> None:
+    def _mention(self, node: NamedNode, span: Span, relation: Relation) -> NamedNode:
         """Annotate one mention and link the item around it to the regulation:
         the measure that contains it, else the problem, and always the notice.
         The annotation's dcterms:type says how (cites, studies, enacts,
@@ -412,7 +413,7 @@ class _NoticeGraph:
         for measure, measure_node in self.measures:
             if measure.span.contains(span):
                 self.add(measure_node, _MEASURE_RELATIONS[relation], node)
-                return
+                return annotation
         for problem, problem_node in self.problems:
             if problem.span.contains(span):
                 link = (
@@ -421,7 +422,8 @@ class _NoticeGraph:
                     else ox_dcterms.references
                 )
                 self.add(problem_node, link, node)
-                return
+                return annotation
+        return annotation
 
     # --- persons, documents, counts -------------------------------------------
 

@@ -186,6 +186,7 @@ class KG(DefinedNamespace):
     PartyCommittee: URIRef  # 党委 (区委, 市委) ⊂ org:FormalOrganization
     OfficialDocument: URIRef  # a document known by its 文号 ⊂ prov:Entity
     AnnouncedCount: URIRef  # a figure the notice states ⊂ prov:Entity
+    BareMention: URIRef  # a rule named without 《》 ⊂ oa:Annotation
 
     # Object properties
     addresses: URIRef  # Measure → Finding ⊂ prov:used
