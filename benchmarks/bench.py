@@ -5,28 +5,38 @@
 
 For each N it generates the corpus (benchmarks/make_corpus.py), then measures
 in the same run, on the same files:
-  - the floor: read every file and scan it with one regex for 《…》;
-  - the tokenizer alone: `jieba.lcut` over all text;
-  - `kg build --jobs J` (wall time, notices/s, MB/s, peak RSS of the whole
-    process tree, triples), and its single-core extraction throughput;
+  - the floor: read every file, decode it and scan it with one regex for 《…》;
+  - the tokenizer alone: `jieba.lcut` over the decoded text of the text files;
+  - extraction alone (`kg.pipeline`, one process) and the whole work of one
+    worker (extraction, quads, N-Quads, Turtle and JSON), on the same files;
+  - `kg build --jobs J`: wall time, CPU time of the process tree, notices/s,
+    MB/s, peak RSS of the process tree, triples;
   - a no-change rebuild, a one-file-changed rebuild, and
     `kg query regulations` on the built store.
-Ratios are computed from figures of this one run. With --write-readme the
-results table in benchmarks/README.md is regenerated.
+The in-process figures are CPU seconds (`time.process_time`), so that other
+work on a shared machine does not inflate them; above 1,000 notices they are
+measured on the first 1,000 text files and scaled to the corpus. The build
+figures are wall seconds, printed with the highest 1-minute load average seen
+while they were measured: compare runs only at similar load. Ratios are
+computed from figures of this one run. With --write-readme the results table
+in benchmarks/README.md is regenerated.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -36,6 +46,8 @@ TITLE = re.compile("《[^《》]*》")
 README = HERE / "README.md"
 MARK_BEGIN = "<!-- results:begin -->"
 MARK_END = "<!-- results:end -->"
+SAMPLE_FILES = 1_000  # in-process measurements above this are scaled
+STAMP = ".make_corpus.sha256"  # what generated a corpus folder
 
 
 @dataclass
@@ -45,8 +57,11 @@ class Row:
     regex_s: float
     jieba_s: float
     extract_1core_s: float
+    worker_1core_s: float
     build_s: float
+    build_cpu_s: float
     jobs: int
+    load: float  # highest 1-minute load average during the build
     peak_rss_mb: float
     triples: int
     rebuild_unchanged_s: float
@@ -66,6 +81,7 @@ def tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -76,9 +92,8 @@ def tree_rss_kb(pid: int) -> int:
                 pages = int(handle.read().split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        parent = int(fields[1])
-        children.setdefault(parent, []).append(int(entry))
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = pages * page_kb
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
@@ -87,20 +102,31 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_measured(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of the process tree of `command`."""
+@dataclass
+class Run:
+    wall_s: float
+    cpu_s: float  # user + system of the process and the children it waited for
+    peak_rss_mb: float
+    load: float
+
+
+def run_measured(command: list[str]) -> Run:
+    """Wall and CPU seconds, peak RSS of the process tree, and the highest
+    1-minute load average while `command` ran."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    peak = 0
+    peak, load = 0, os.getloadavg()[0]
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, load
         while not stop.is_set():
             peak = max(peak, tree_rss_kb(process.pid))
-            stop.wait(0.2)
+            load = max(load, os.getloadavg()[0])
+            stop.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -108,113 +134,156 @@ def run_measured(command: list[str]) -> tuple[float, float]:
     stop.set()
     sampler.join()
     elapsed = time.perf_counter() - started
-    if process.returncode not in (0, 1):
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode not in (0, 1):  # 1: some notice failed, as reported
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-2000:]}")
-    return elapsed, peak / 1024
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(elapsed, cpu, peak / 1024, load)
+
+
+def decoded(path: Path) -> str:
+    """The file's text as the floor reads it: UTF-8, else GB18030."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def cpu_seconds(work: Callable[[], object]) -> float:
+    started = time.process_time()
+    work()
+    return time.process_time() - started
 
 
 def floor_regex(files: list[Path]) -> float:
-    started = time.perf_counter()
-    found = 0
-    for path in files:
-        found += len(TITLE.findall(path.read_bytes().decode("utf-8")))
-    return time.perf_counter() - started
+    return cpu_seconds(lambda: [TITLE.findall(decoded(path)) for path in files])
 
 
 def jieba_alone(files: list[Path]) -> float:
     import jieba
 
+    jieba.setLogLevel(60)  # its start-up chatter is not a result
     jieba.initialize()
-    texts = [path.read_bytes().decode("utf-8") for path in files]
-    started = time.perf_counter()
-    for text in texts:
-        jieba.lcut(text)
-    return time.perf_counter() - started
+    texts = [decoded(path) for path in files]
+    return cpu_seconds(lambda: [jieba.lcut(text) for text in texts])
 
 
-def extraction_one_core(files: list[Path]) -> float:
-    """Extraction alone (no RDF, no I/O of outputs) in this one process."""
+def extraction_one_core(files: list[Path]) -> tuple[float, float]:
+    """CPU seconds of extraction alone (read, outline, extract, link), and of
+    all a worker of `kg build` does for a file: extraction, the quads, their
+    N-Quads and Turtle, and the JSON."""
+    from kg.export import notice_to_dict
     from kg.ingest import read_source
     from kg.pipeline import extract_source
+    from kg.rdf.build import notice_quads, to_nquads, to_turtle
 
-    extract_source(read_source(files[0]))  # load dictionaries before timing
-    started = time.perf_counter()
-    for path in files:
-        extract_source(read_source(path))
-    return time.perf_counter() - started
+    def worker(path: Path) -> None:
+        notice = extract_source(read_source(path))
+        quads = notice_quads(notice)
+        to_nquads(quads)
+        to_turtle(q.triple for q in quads)
+        json.dumps(notice_to_dict(notice), ensure_ascii=False, indent=2)
+
+    def all_workers() -> None:
+        for path in files:
+            worker(path)
+
+    worker(files[0])  # load dictionaries and lexicons before timing
+    extract = cpu_seconds(lambda: [extract_source(read_source(p)) for p in files])
+    return extract, cpu_seconds(all_workers)
 
 
 def kg(*args: str) -> list[str]:
     return [sys.executable, "-m", "kg", *args]
 
 
-def bench(n: int, jobs: int, workdir: Path) -> Row:
-    corpus = workdir / f"corpus-{n}"
-    out = workdir / f"out-{n}"
-    if not corpus.exists():
+def generator_digest() -> str:
+    digest = hashlib.sha256((HERE / "make_corpus.py").read_bytes())
+    for path in sorted((ROOT / "examples" / "notices").glob("*.txt")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def corpus(n: int, workdir: Path) -> Path:
+    """The corpus of `n` notices, generated again when the generator or the
+    example notices changed since it was made."""
+    folder = workdir / f"corpus-{n}"
+    stamp = workdir / f"corpus-{n}{STAMP}"
+    digest = generator_digest()
+    if not (folder.is_dir() and stamp.is_file() and stamp.read_text() == digest):
+        shutil.rmtree(folder, ignore_errors=True)
         subprocess.run(
-            [sys.executable, str(HERE / "make_corpus.py"), str(n), str(corpus)],
+            [sys.executable, str(HERE / "make_corpus.py"), str(n), str(folder)],
             check=True,
         )
+        stamp.write_text(digest)
+    return folder
+
+
+def bench(n: int, jobs: int, workdir: Path) -> Row:
+    folder = corpus(n, workdir)
+    out = workdir / f"out-{n}"
     shutil.rmtree(out, ignore_errors=True)
-    files = sorted(corpus.iterdir())
+    files = sorted(folder.iterdir())
     megabytes = sum(p.stat().st_size for p in files) / 1e6
     text_files = [p for p in files if p.suffix == ".txt"]
-    sample = text_files[: max(1, min(len(text_files), 1000))]
+    sample = text_files[:SAMPLE_FILES]
+    scale = len(files) / len(sample)
     regex_s = floor_regex(sample)
     jieba_s = jieba_alone(sample)
-    extract_s = extraction_one_core(sample)
-    scale = len(files) / len(sample)
-    build_s, peak = run_measured(
-        kg("build", str(corpus), "-o", str(out), "--jobs", str(jobs), "--no-html")
-    )
+    extract_s, worker_s = extraction_one_core(sample)
+    command = kg("build", str(folder), "-o", str(out), "--jobs", str(jobs),
+                 "--no-html")
+    build = run_measured(command)
     report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
-    triples = int(report.get("totals", {}).get("triples", 0))
-    unchanged_s, _ = run_measured(
-        kg("build", str(corpus), "-o", str(out), "--jobs", str(jobs), "--no-html")
-    )
+    totals = report.get("totals", {})
+    triples = int(totals.get("quads", totals.get("triples", 0)))
+    unchanged = run_measured(command)
     victim = text_files[len(text_files) // 2]
     original = victim.read_bytes()
     victim.write_bytes(original + "\n(更正)".encode())
     try:
-        one_file_s, _ = run_measured(
-            kg("build", str(corpus), "-o", str(out), "--jobs", str(jobs), "--no-html")
-        )
+        one_file = run_measured(command)
     finally:
         victim.write_bytes(original)
-    query_s, _ = run_measured(
-        kg("query", "regulations", "-o", str(out), "--format", "csv")
-    )
+    query = run_measured(kg("query", "regulations", "-o", str(out), "--format", "csv"))
     return Row(
         notices=len(files),
         megabytes=round(megabytes, 2),
         regex_s=regex_s * scale,
         jieba_s=jieba_s * scale,
         extract_1core_s=extract_s * scale,
-        build_s=build_s,
+        worker_1core_s=worker_s * scale,
+        build_s=build.wall_s,
+        build_cpu_s=build.cpu_s,
         jobs=jobs,
-        peak_rss_mb=peak,
+        load=max(build.load, unchanged.load, one_file.load, query.load),
+        peak_rss_mb=build.peak_rss_mb,
         triples=triples,
-        rebuild_unchanged_s=unchanged_s,
-        rebuild_one_file_s=one_file_s,
-        query_regulations_s=query_s,
+        rebuild_unchanged_s=unchanged.wall_s,
+        rebuild_one_file_s=one_file.wall_s,
+        query_regulations_s=query.wall_s,
     )
 
 
 def table(rows: list[Row]) -> str:
     header = (
-        "| notices | MB | build s (jobs) | notices/s | MB/s | peak RSS MB"
-        " | triples | regex floor s | jieba alone s | extract 1-core s"
-        " | extract ÷ jieba speed | no-change rebuild | one-file rebuild s"
+        "| notices | MB | build s (jobs) | build CPU s | load | notices/s | MB/s"
+        " | peak RSS MB | triples | regex floor CPU s | jieba alone CPU s"
+        " | extract 1-core CPU s | extract ÷ jieba speed | worker 1-core CPU s"
+        " | worker ÷ jieba speed | no-change rebuild | one-file rebuild s"
         " | query regulations s |"
     )
-    lines = [header, "|" + "---|" * 14]
+    lines = [header, "|" + "---|" * header.count(" |")]
     for r in rows:
         lines.append(
             f"| {r.notices:,} | {r.megabytes:.1f} | {r.build_s:.1f} ({r.jobs})"
+            f" | {r.build_cpu_s:.1f} | {r.load:.1f}"
             f" | {r.notices_per_s:.1f} | {r.mb_per_s:.2f} | {r.peak_rss_mb:.0f}"
             f" | {r.triples:,} | {r.regex_s:.2f} | {r.jieba_s:.1f}"
             f" | {r.extract_1core_s:.1f} | {r.jieba_s / r.extract_1core_s:.0%}"
+            f" | {r.worker_1core_s:.1f} | {r.jieba_s / r.worker_1core_s:.0%}"
             f" | {r.rebuild_unchanged_s:.1f} s"
             f" = {r.rebuild_unchanged_s / r.build_s:.1%}"
             f" | {r.rebuild_one_file_s:.1f} | {r.query_regulations_s:.2f} |"
