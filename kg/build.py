@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pyoxigraph import NamedNode
 from rich.console import Console
 from rich.progress import Progress
 
@@ -43,12 +44,19 @@ from kg.pipeline import extract_source
 from kg.rdf import iri
 from kg.rdf.build import build_activity_quads, notice_quads, to_nquads, to_turtle
 from kg.rdf.ontology import ontology_files, static_quads
+from kg.rdf.summary import (
+    SUMMARY_GRAPH,
+    Citation,
+    notice_citations,
+    notice_date,
+    summary_quads,
+)
 from kg.store import Store, atomic_path, nquads_to_quads
 
 SUFFIXES = (".txt", ".htm", ".html")
 CACHE_FILE = ".kg-cache.json"
 REPORT_FILE = "build-report.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: records carry the citations of the summary graph
 # Results waiting for the writer, per worker: enough to keep workers busy while
 # the writer is slower on one notice, few enough to bound memory.
 WINDOW_PER_WORKER = 4
@@ -57,7 +65,8 @@ CACHE_FLUSH_SECONDS = 10.0  # a killed build redoes at most this much work
 # lexicons are the files of data/ itself; data/viz/ holds page templates.
 EXTRACTION_PARTS = ("extract/*.py", "data/*", "ingest.py", "outline.py",
                     "pipeline.py", "link.py", "model.py", "export.py",
-                    "rdf/build.py", "rdf/iri.py", "rdf/namespaces.py")
+                    "rdf/build.py", "rdf/iri.py", "rdf/namespaces.py",
+                    "rdf/summary.py")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -82,6 +91,8 @@ class _Result:
     triples: int = 0
     error: str = ""
     cacheable: bool = True  # False for internal errors: retry them next time
+    date: str | None = None  # the notice's date in the summary graph
+    citations: tuple[dict[str, Any], ...] = ()  # kg.rdf.summary.Citation, as JSON
 
 
 def build_corpus(
@@ -147,6 +158,7 @@ def build_corpus(
         _remove_notice(record, store, out, new_files)
     new_files |= kept
     build_graph = _describe_build(store, new_files, cache.get("build_graph"), started)
+    _summarise(store, new_files, build_graph)
     store.dump(out / "graph.trig", "trig")
     store.dump(out / "graph.ttl", "turtle")
     store.flush()
@@ -373,6 +385,8 @@ def _extract(item: _Input) -> _Result:
                                  indent=2) + "\n",
             warnings=tuple(dict.fromkeys(source.warnings + notice.warnings)),
             triples=len(quads),
+            date=notice_date(notice),
+            citations=tuple(c.to_json() for c in notice_citations(notice)),
         )
     except InputError as error:  # its message starts with the path: say it once
         hint = f" ({error.hint})" if error.hint else ""
@@ -451,7 +465,8 @@ def _write_notice(
                       notice_id=item.notice_id, sha256=item.sha256,
                       triples=result.triples)
     return entry, {**record, "graph": result.graph,
-                   "warnings": list(warnings), "triples": result.triples}
+                   "warnings": list(warnings), "triples": result.triples,
+                   "date": result.date, "citations": list(result.citations)}
 
 
 def _still_built(
@@ -507,6 +522,20 @@ def _describe_build(
         store.remove_graph(previous)
     store.replace_graph(graph, activity)
     return graph
+
+
+def _summarise(
+    store: Store, files: dict[str, dict[str, Any]], build_graph: str
+) -> None:
+    """Replace the summary graph with the aggregate of every notice in the
+    store, from the citations the cache keeps (kg.rdf.summary)."""
+    notices = (
+        (r["notice_id"], r.get("date"),
+         [Citation.from_json(c) for c in r.get("citations", ())])
+        for r in files.values() if r.get("graph")
+    )
+    quads = summary_quads(notices, build=NamedNode(build_graph))
+    store.replace_graph(SUMMARY_GRAPH.value, quads)
 
 
 # --- files -------------------------------------------------------------------

@@ -52,7 +52,7 @@ def _shown_columns(result: Tabular) -> tuple[list[int], list[int]]:
     iri_columns = [
         i
         for i, _ in enumerate(result.columns)
-        if result.rows
+        if any(row[i] is not None for row in result.rows)
         and all(row[i] is None or _IRI.match(row[i] or "") for row in result.rows)
     ]
     shown = [i for i in range(len(result.columns)) if i not in iri_columns]

@@ -86,3 +86,11 @@ def test_readme_query_tables_are_what_the_commands_print(
             f"{readme.name}: `{command}` prints something else now; after "
             "reviewing the change, refresh with `python -m tests.readme`"
         )
+
+
+def test_the_built_graph_conforms_to_the_shapes(built: Path) -> None:
+    # graph.ttl is dumped from the store, so this also checks what the store
+    # gives back (Oxigraph returns xsd:nonNegativeInteger offsets as xsd:integer).
+    result = CliRunner().invoke(main, ["validate", "-o", str(built)])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output

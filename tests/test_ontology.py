@@ -24,6 +24,7 @@ STANDARD = (
     "http://www.w3.org/2006/time#",
     "http://www.w3.org/ns/oa#",
     "http://purl.org/dc/terms/",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 )
 KG_NS = str(KG._NS)
 

@@ -176,6 +176,22 @@ def document_kind_iri(kind: RegulationKind) -> NamedNode:
     return NamedNode(f"{BASE}document-kind/{_DOCUMENT_KIND_SLUGS[kind]}")
 
 
+def document_kind_iri_of(kind: str) -> NamedNode:
+    """The document kind concept of a `RegulationKind` value (law, other ...)."""
+    return document_kind_iri(RegulationKind(kind))
+
+
+def summary_graph_iri() -> NamedNode:
+    """The graph of corpus-wide summaries (kg.rdf.summary), rebuilt by each build."""
+    return NamedNode(f"{BASE}summary")
+
+
+def usage_iri(key: str, scope: str) -> NamedNode:
+    """How the regulation with normalisation `key` is used across the corpus:
+    in all its mentions (scope "all") or in those of one relation."""
+    return NamedNode(f"{BASE}summary/regulation/{_hash(key)}/{_segment(scope)}")
+
+
 def organization_kind_iri(kind: str) -> NamedNode | None:
     """The concept of an organisation kind (党组), None for one we do not know."""
     slug = ORGANIZATION_KIND_SLUGS.get(kind)

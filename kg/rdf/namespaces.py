@@ -187,6 +187,7 @@ class KG(DefinedNamespace):
     OfficialDocument: URIRef  # a document known by its 文号 ⊂ prov:Entity
     AnnouncedCount: URIRef  # a figure the notice states ⊂ prov:Entity
     BareMention: URIRef  # a rule named without 《》 ⊂ oa:Annotation
+    RegulationUsage: URIRef  # a regulation's use across the corpus ⊂ prov:Entity
 
     # Object properties
     addresses: URIRef  # Measure → Finding ⊂ prov:used
@@ -194,12 +195,22 @@ class KG(DefinedNamespace):
     studies: URIRef  # Measure → LegalResource ⊂ dcterms:references
     violates: URIRef  # Finding → LegalResource ⊂ dcterms:references
     announcedCount: URIRef  # Notice → AnnouncedCount ⊂ dcterms:hasPart
+    regulation: URIRef  # RegulationUsage → LegalResource ⊂ dcterms:subject
+    citedIn: URIRef  # RegulationUsage → Notice ⊂ prov:wasDerivedFrom
 
     # Datatype properties
     feedbackDate: URIRef  # Inspection → xsd:date ⊂ dcterms:date
     rectification: URIRef  # Problem → 整改落实情况 text ⊂ dcterms:description
     level: URIRef  # LegalResource → 效力级别 text ⊂ skos:note
     sha256: URIRef  # Notice → hex digest of the input bytes ⊂ dcterms:identifier
+    scope: URIRef  # RegulationUsage → "all" or a relation ⊂ dcterms:type
+    noticeCount: URIRef  # RegulationUsage → xsd:integer ⊂ rdf:value
+    mentionCount: URIRef  # RegulationUsage → xsd:integer ⊂ rdf:value
+    bareMentionCount: URIRef  # RegulationUsage → xsd:integer ⊂ rdf:value
+    noticeIds: URIRef  # RegulationUsage → sorted notice ids ⊂ dcterms:description
+    relations: URIRef  # RegulationUsage → relations in use ⊂ dcterms:description
+    firstDate: URIRef  # RegulationUsage → xsd:date ⊂ dcterms:date
+    lastDate: URIRef  # RegulationUsage → xsd:date ⊂ dcterms:date
 
     # Individuals: the roles of the inspection's qualified associations
     inspector: URIRef  # prov:Role of the inspection group

@@ -1,0 +1,118 @@
+"""The summary graph (kg/rdf/summary.py) says what the notice graphs say.
+
+Every figure of a kg:RegulationUsage is checked against a direct count over
+the mention annotations of the notice graphs of a real build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build_corpus
+from kg.model import Relation
+from kg.pipeline import extract_notice
+from kg.rdf.summary import Citation, notice_citations, summary_quads
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "notices"
+PREFIXES = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX kg: <https://w3id.org/kg-inspection/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+"""
+# Per regulation and relation scope: notices, mentions and bare mentions,
+# counted from the annotations of the notice graphs themselves.
+DIRECT = (
+    PREFIXES
+    + """
+SELECT ?regulation ?how (COUNT(DISTINCT ?g) AS ?notices)
+       (COUNT(DISTINCT ?a) AS ?mentions) (COUNT(DISTINCT ?bare) AS ?bares)
+WHERE {
+  GRAPH ?g {
+    ?a dcterms:type ?relation ; oa:hasBody ?regulation .
+    OPTIONAL { ?a a kg:BareMention . BIND (?a AS ?bare) }
+  }
+  BIND (STRAFTER(STR(?relation), "/relation/") AS ?how)
+}
+GROUP BY ?regulation ?how
+"""
+)
+SUMMARY = (
+    PREFIXES
+    + """
+SELECT ?regulation ?scope ?notices ?mentions ?bares WHERE {
+  GRAPH <https://w3id.org/kg-inspection/summary> {
+    ?u kg:regulation ?regulation ; kg:scope ?scope ; kg:noticeCount ?notices ;
+       kg:mentionCount ?mentions ; kg:bareMentionCount ?bares .
+  }
+}
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    out = tmp_path_factory.mktemp("out")
+    build_corpus(
+        [EXAMPLES], out, jobs=1, prune=False, gazetteers=[], progress=False, html=False
+    )
+    return ox.Store.read_only(str(out / "store"))
+
+
+def rows(store: ox.Store, query: str) -> set[tuple[str, ...]]:
+    return {
+        tuple(term.value for term in solution)  # type: ignore[union-attr]
+        for solution in store.query(query, use_default_graph_as_union=True)
+    }
+
+
+def test_summary_counts_equal_a_direct_count_over_the_notice_graphs(
+    store: ox.Store,
+) -> None:
+    direct = rows(store, DIRECT)
+    summary = rows(store, SUMMARY)
+    per_relation = {r for r in summary if r[1] != "all"}
+    assert per_relation == direct
+    assert len(direct) > 150
+    # the "all" scope adds up the relations of each notice
+    totals: dict[str, int] = {}
+    for regulation, _, _, mentions, _ in direct:
+        totals[regulation] = totals.get(regulation, 0) + int(mentions)
+    for regulation, scope, _, mentions, _ in summary:
+        if scope == "all":
+            assert int(mentions) == totals[regulation]
+
+
+def test_citations_count_titles_and_bare_rules_of_a_notice() -> None:
+    notice = extract_notice(EXAMPLES / "sanmen-2023.txt")
+    by_label = {c.label: c for c in notice_citations(notice)}
+    assert by_label["中华人民共和国会计法"].relations == {"studies": 2}
+    assert by_label["中央八项规定"].bare == 1
+    assert by_label["中央八项规定"].relations == {"cites": 1}
+
+
+def test_summary_is_deterministic_and_independent_of_notice_order() -> None:
+    citation = Citation(
+        "会计法", "中华人民共和国会计法", "law", "法律", {Relation.STUDIES.value: 2}, 0
+    )
+    other = Citation(
+        "会计法", "中华人民共和国会计法", "law", "法律", {Relation.CITES.value: 1}, 0
+    )
+    forward = summary_quads(
+        [("a", "2021-01-01", [citation]), ("b", "2022-01-01", [other])]
+    )
+    backward = summary_quads(
+        [("b", "2022-01-01", [other]), ("a", "2021-01-01", [citation])]
+    )
+    assert forward == backward
+    values = {
+        (q.predicate.value.rsplit("#", 1)[1], q.object.value)
+        for q in forward
+        if q.subject.value.endswith("/all")
+    }
+    assert ("noticeCount", "2") in values
+    assert ("mentionCount", "3") in values
+    assert ("relations", "cites studies") in values
+    assert ("firstDate", "2021-01-01") in values
+    assert ("lastDate", "2022-01-01") in values
