@@ -79,6 +79,11 @@ class _Lexicon:
     categories: tuple[Category, ...]
     catch_all: str  # the id returned when no keyword is found at all
     keywords: tuple[_Keyword, ...]
+    # term → indexes into `keywords` (a term can be a keyword of several
+    # categories), and the longest term's length: a text is matched by looking
+    # up its runs of tokens, not by searching it for every keyword.
+    by_term: dict[str, tuple[int, ...]]
+    longest: int
 
 
 def categories() -> tuple[Category, ...]:
@@ -149,15 +154,26 @@ def _found(text: str, lexicon: _Lexicon) -> list[tuple[_Keyword, int]]:
     with their number of occurrences (capped at MAX_REPEATS)."""
     if not text:
         return []
-    boundaries = {0}
-    position = 0
+    boundaries = [0]
     for token in _tokenise(text):
-        position += len(token)
-        boundaries.add(position)
+        boundaries.append(boundaries[-1] + len(token))
+    # Every run of whole tokens no longer than the longest keyword, looked up:
+    # the same occurrences as searching the text for each of the ~400 keywords
+    # and keeping those on token boundaries, at a fraction of the cost (the
+    # search was a fifth of a worker's time on the benchmark corpus).
+    counts: dict[int, int] = {}
+    by_term, longest = lexicon.by_term, lexicon.longest
+    last = len(boundaries)
+    for first, start in enumerate(boundaries):
+        for after in range(first + 1, last):
+            end = boundaries[after]
+            if end - start > longest:
+                break
+            for index in by_term.get(text[start:end], ()):
+                counts[index] = counts.get(index, 0) + 1
     found = [
-        (k, n)
-        for k in lexicon.keywords
-        if (n := _occurrences(k.term, text, boundaries))
+        (lexicon.keywords[index], min(n, MAX_REPEATS))
+        for index, n in sorted(counts.items())
     ]
     terms = {(k.category, k.term) for k, _ in found}
     return [
@@ -165,16 +181,6 @@ def _found(text: str, lexicon: _Lexicon) -> list[tuple[_Keyword, int]]:
         for k, n in found
         if not any((k.category, longer) in terms for longer in k.shadowed_by)
     ]
-
-
-def _occurrences(term: str, text: str, boundaries: set[int]) -> int:
-    count = 0
-    start = text.find(term)
-    while start != -1 and count < MAX_REPEATS:
-        if start in boundaries and start + len(term) in boundaries:
-            count += 1
-        start = text.find(term, start + 1)
-    return count
 
 
 def _tokenise(text: str) -> list[str]:
@@ -218,4 +224,14 @@ def _lexicon() -> _Lexicon:
             f"kg/data/categories.json: catch_all {raw['catch_all']!r} is not the id"
             " of a category (add the category or fix catch_all)"
         )
-    return _Lexicon(tuple(cats), raw["catch_all"], tuple(keywords))
+    by_term: dict[str, tuple[int, ...]] = {}
+    for index, keyword in enumerate(keywords):
+        if not keyword.term:
+            raise KgError(
+                f"kg/data/categories.json: an empty keyword in category"
+                f" {cats[keyword.category].id} (a keyword must keep some text once"
+                " quotes and spaces are removed)"
+            )
+        by_term[keyword.term] = (*by_term.get(keyword.term, ()), index)
+    longest = max((len(k.term) for k in keywords), default=0)
+    return _Lexicon(tuple(cats), raw["catch_all"], tuple(keywords), by_term, longest)
