@@ -220,3 +220,14 @@ def test_words_inside_titles_do_not_decide_the_kind() -> None:
 def test_returning_something_other_than_money_is_not_a_refund() -> None:
     # 东营: 清退不合格物业企业3家 removes companies, not funds.
     assert classify_measure("清退不合格物业企业3家。") == MeasureKind.BUSINESS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "修订《中共江南师范大学委员会全面从严治党主体责任清单》，明确党委、书记、班子成员责任。",
+        "制定《招商引资项目落地若干措施》，规范项目管理。",
+    ],
+)
+def test_drawing_up_a_list_or_measures_document_is_rule_making(text: str) -> None:
+    assert classify_measure(text) is MeasureKind.RULES

@@ -126,3 +126,10 @@ def test_persons_in_sentences_of_the_genre(
     sentence: str, expected: list[tuple[str, str, str]]
 ) -> None:
     assert persons(sentence) == expected
+
+
+def test_a_name_with_its_role_is_not_repeated_without_it() -> None:
+    text = "学校党委书记王建国同志认真履行第一责任人责任。"
+    source = Source(text, None, "x", "utf-8", "text/plain")
+    persons = find_persons(source)
+    assert [(p.name, p.role) for p in persons] == [("王建国", "党委书记")]

@@ -119,7 +119,7 @@ _RULES: tuple[tuple[MeasureKind, re.Pattern[str]], ...] = (
             _ENACT + r"[^。；;]{0,30}?"
             r"(?:《[^《》]*(?:"
             + _RULE_WORDS
-            + r"|方案|意见|通知)》|"
+            + r"|方案|意见|通知|措施|职责|清单|体系)》|"
             + _RULE_WORDS
             + ")"
         ),

@@ -134,4 +134,7 @@ def find_persons(source: Source) -> tuple[Person, ...]:
         before = _name_before(text, m.start())
         if before is not None:
             add(before, "", before[0], before[1])
-    return tuple(sorted(found.values(), key=lambda p: (p.span.start, p.span.end)))
+    # 党委书记王建国同志: the name with its role says all that 王建国同志 says.
+    with_role = {name for name, role in found if role}
+    persons = (p for (name, role), p in found.items() if role or name not in with_role)
+    return tuple(sorted(persons, key=lambda p: (p.span.start, p.span.end)))
