@@ -373,3 +373,23 @@ def test_missing_facts_are_warned_about() -> None:
     assert "no inspection group found" in h.warnings
     assert "no inspection period found" in h.warnings
     assert h.inspected_org is None and h.feedback_date is None
+
+
+def test_a_title_that_mentions_the_committee_gives_no_false_locality() -> None:
+    text = (
+        "中共青山县市场监督管理局党组关于县委第三轮巡察整改情况的通报\n"
+        "根据县委统一部署，二〇二〇年九月七日至十月三十日，县委第二巡察组对县市场监督"
+        "管理局党组开展了常规巡察，并于2020年12月3日反馈了巡察意见。\n"
+    )
+    h = header(text)
+    assert h.inspecting_body is not None
+    assert h.inspecting_body.canonical == "青山县委"
+    assert h.inspection_group is not None
+    assert h.inspection_group.canonical == "青山县委第二巡察组"
+    assert h.inspection_start is not None and h.inspection_end is not None
+    assert (h.inspection_start.iso, h.inspection_end.iso) == (
+        "2020-09-07",
+        "2020-10-30",
+    )
+    assert h.feedback_date is not None
+    assert h.feedback_date.iso == "2020-12-03"

@@ -418,7 +418,9 @@ def _locality(level: str, names: list[str]) -> str | None:
     has a 区委; the first 区 is the zone, the later ones its parts)."""
     names = [n.removeprefix("中共") for n in names]
     for name in names:
-        m = re.search(f"([\u4e00-\u9fff]{{1,6}}?){level}委", name)
+        # Only at the start: a name that begins with its committee (东营市委经济
+        # 技术开发区工作委员会); "…党组关于县委第三轮巡察" names no place.
+        m = re.match(f"([\u4e00-\u9fff]{{1,6}}?){level}委", name)
         if m:
             return m.group(1) + level
     for name in names:
