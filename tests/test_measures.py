@@ -231,3 +231,8 @@ def test_returning_something_other_than_money_is_not_a_refund() -> None:
 )
 def test_drawing_up_a_list_or_measures_document_is_rule_making(text: str) -> None:
     assert classify_measure(text) is MeasureKind.RULES
+
+
+def test_investigating_cases_is_accountability() -> None:
+    text = "查处违反中央八项规定精神问题235起，处理312人。"
+    assert classify_measure(text) is MeasureKind.DISCIPLINE

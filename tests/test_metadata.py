@@ -393,3 +393,17 @@ def test_a_title_that_mentions_the_committee_gives_no_false_locality() -> None:
     )
     assert h.feedback_date is not None
     assert h.feedback_date.iso == "2020-12-03"
+
+
+def test_a_title_that_names_the_inspection_group_is_still_the_title() -> None:
+    text = (
+        "中共某某省委员会关于中央第十五巡视组巡视反馈意见整改进展情况的通报\n"
+        "根据党中央统一部署，2021年4月6日至6月6日，中央第十五巡视组对某某省进行了巡视。"
+        "8月26日，中央巡视组向某某省委反馈了巡视意见。\n"
+    )
+    h = header(text)
+    assert h.title is not None
+    assert h.title.text.startswith("中共某某省委员会关于中央第十五巡视组")
+    assert h.inspection_group is not None
+    assert h.inspection_group.name == "中央第十五巡视组"
+    assert h.feedback_date is not None and h.feedback_date.iso == "2021-08-26"

@@ -105,6 +105,7 @@ _RULES: tuple[tuple[MeasureKind, re.Pattern[str]], ...] = (
         MeasureKind.DISCIPLINE,
         re.compile(
             r"问责|处分|开除党籍|诫勉|党纪处理|组织处理|追责|严重警告|留党察看|撤职|免职"
+            r"|查处|立案审查"
         ),
     ),
     (MeasureKind.REFUND, re.compile(r"退回|收缴|清退|追回|上缴|追缴|退还|补缴|回补")),

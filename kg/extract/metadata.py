@@ -190,8 +190,10 @@ def _title(text: str, source: Source) -> Span | None:
     a `Span` is contiguous text, and consumers join it for display."""
     previous: Span | None = None
     for line in _lines(text):
-        if _HEAD_END.search(line.text) or len(line.text) > 120:
+        if len(line.text) > 120:
             break
+        # A title may name the group itself (关于中央第十五巡视组巡视反馈意见整改
+        # 进展情况的通报), so it is tested before the head's end is.
         if (
             len(line.text) <= 80
             and _TITLE_END.search(line.text)
@@ -206,6 +208,8 @@ def _title(text: str, source: Source) -> Span | None:
             ):
                 return Span.of(text, previous.start, line.end)
             return line
+        if _HEAD_END.search(line.text):
+            break
         previous = line
     return _page_field(text, source, ("信息名称", "标题"))
 
