@@ -26,6 +26,7 @@ import base64
 import contextlib
 import netrc
 import os
+import re
 import secrets
 import time
 import urllib.error
@@ -310,6 +311,7 @@ def run_query(text: str, store_dir: Path, endpoint: str | None) -> QueryResult:
     query service at `endpoint` when one is given (see the module docstring)."""
     if endpoint is None:
         return Store(store_dir, read_only=True).query(text)
+    _refuse_password_in(endpoint)
     # SPARQL 1.1 Protocol §2.1.3: query via POST directly, the body being the
     # unencoded query string with media type application/sparql-query.
     status, content_type, body = _http(
@@ -386,6 +388,7 @@ def push_store(store_dir: Path, endpoint: str, timeout: float) -> PushReport:
     that failed and why, and those not attempted. A server that cannot be
     reached at all raises `StoreError` instead.
     """
+    _refuse_password_in(endpoint)
     store = Store(store_dir, read_only=True)
     started = time.perf_counter()
     done: list[GraphPush] = []
@@ -430,15 +433,18 @@ def _http(
     """Status, Content-Type and body of one request; unreachable servers raise
     `StoreError` naming the URL, HTTP error statuses are returned."""
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    authorization = _authorization(url)
-    if authorization is not None:
-        request.add_unredirected_header("Authorization", authorization)
+    credentials = _credentials(url)
+    if credentials is not None:
+        request.add_unredirected_header("Authorization", _basic(credentials))
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return (response.status, response.headers.get("Content-Type", ""),
                     response.read())
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type", ""), error.read()
+        # The body goes into messages: a server may echo the request's
+        # Authorization header in it.
+        body = _without_credentials(error.read(), credentials)
+        return error.code, error.headers.get("Content-Type", ""), body
     except urllib.error.URLError as error:
         reason = error.reason
         if isinstance(reason, ConnectionRefusedError):
@@ -463,30 +469,66 @@ def _http_failure(url: str, status: int, body: bytes) -> str:
     return f"{url}: HTTP {status}" + (f": {first_line}" if first_line else "") + hint
 
 
-def _authorization(url: str) -> str | None:
-    """HTTP Basic credentials (RFC 7617) from the environment or ~/.netrc."""
+def _refuse_password_in(endpoint: str) -> None:
+    """A password in the URL would be in argv, shell history and every
+    message naming the URL: refuse it, without repeating it."""
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.password is None:
+        return
+    netloc = f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"
+    shown = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    raise StoreError(
+        f"{shown}: the URL holds a password (put it in {PASSWORD_VARIABLE} or "
+        "~/.netrc, not on the command line)"
+    )
+
+
+_CREDENTIALS_HIDDEN = b"[credentials hidden]"
+# An Authorization header's value as a server may echo it (RFC 9110 §11.4).
+_AUTHORIZATION_VALUE = re.compile(rb"(?i)\b(Basic|Bearer|Digest)\s+[^\s\"',;]+")
+
+
+def _without_credentials(body: bytes, credentials: tuple[str, str] | None) -> bytes:
+    body = _AUTHORIZATION_VALUE.sub(rb"\1 " + _CREDENTIALS_HIDDEN, body)
+    if credentials is not None and credentials[1]:
+        password = credentials[1]
+        token = _basic(credentials).split(" ", 1)[1]
+        for form in sorted({password, token, urllib.parse.quote(password),
+                            urllib.parse.quote(password, safe="")}, key=len,
+                           reverse=True):
+            body = body.replace(form.encode("utf-8"), _CREDENTIALS_HIDDEN)
+    return body
+
+
+def _basic(credentials: tuple[str, str]) -> str:
+    """HTTP Basic credentials (RFC 7617)."""
+    user, password = credentials
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+def _credentials(url: str) -> tuple[str, str] | None:
+    """User and password from the environment or ~/.netrc."""
     user = os.environ.get(USER_VARIABLE)
     password = os.environ.get(PASSWORD_VARIABLE)
-    if user is None or password is None:
-        host = urllib.parse.urlsplit(url).hostname or ""
-        try:
-            entry = netrc.netrc().authenticators(host)
-        except FileNotFoundError:
-            return None
-        except netrc.NetrcParseError as error:
-            # Name the line only: the parser's message may quote a token of
-            # the file, which can be a password.
-            raise StoreError(
-                f"{error.filename}: line {error.lineno} cannot be parsed as netrc"
-            ) from error
-        except OSError as error:
-            raise StoreError(f"~/.netrc: cannot be read ({error.strerror})") from error
-        if entry is None:
-            return None
-        user, _, password = entry
-        password = password or ""
-    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return "Basic " + token
+    if user is not None and password is not None:
+        return user, password
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        entry = netrc.netrc().authenticators(host)
+    except FileNotFoundError:
+        return None
+    except netrc.NetrcParseError as error:
+        # Name the line only: the parser's message may quote a token of
+        # the file, which can be a password.
+        raise StoreError(
+            f"{error.filename}: line {error.lineno} cannot be parsed as netrc"
+        ) from error
+    except OSError as error:
+        raise StoreError(f"~/.netrc: cannot be read ({error.strerror})") from error
+    if entry is None:
+        return None
+    login, _, secret = entry
+    return login, secret or ""
 
 
 def _term_text(term: object) -> str:
