@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-import errno
 import hashlib
 import json
 import multiprocessing
@@ -38,7 +37,7 @@ from kg import buildreport
 from kg.buildreport import AbsentNotice, BuildReport, FileEntry
 from kg.errors import InputError, KgError
 from kg.export import notice_to_dict
-from kg.ingest import read_source
+from kg.ingest import CONVERT_HINT, UNSUPPORTED_SUFFIXES, open_input, read_source
 from kg.link import Gazetteer
 from kg.pipeline import extract_source
 from kg.rdf import iri
@@ -272,16 +271,15 @@ def _walk(
     for child in sorted(folder.iterdir()):
         if child.name.startswith("."):
             continue
-        if not child.exists():
-            yield child, _dangling(child)
-        elif child.is_dir():
+        if child.is_dir():
             if child.resolve() == own_output:
                 continue
             child_stat = child.stat()
             if (child_stat.st_dev, child_stat.st_ino) in ancestors:
                 yield child, FileEntry(
                     str(child), buildreport.FAILED,
-                    f"symbolic link loop: leads back to {child.resolve()}",
+                    f"symbolic link loop: leads back to {child.resolve()} "
+                    "(remove the link)",
                 )
             else:
                 yield from _walk(child, own_output, ancestors)
@@ -290,28 +288,20 @@ def _walk(
 
 
 def _file_problem(path: Path) -> FileEntry | None:
-    """Why `path` is not read as a notice, or None when it is."""
-    if not path.exists():
-        if path.is_symlink():
-            return _dangling(path)
-        return FileEntry(str(path), buildreport.FAILED, "no such file or folder")
-    if path.suffix.lower() not in SUFFIXES:
-        kind = path.suffix.lower() or "no suffix"
+    """Why `path` is not read as a notice, or None when it is. A file that
+    cannot be opened (a dangling link, a link loop, a named pipe) fails
+    when it is hashed, in the words of `kg.ingest.open_input`."""
+    if not path.exists() and not path.is_symlink():
+        return FileEntry(str(path), buildreport.FAILED,
+                         "no such file or folder (check the path)")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        hint = (CONVERT_HINT if suffix in UNSUPPORTED_SUFFIXES
+                else "rename it to .txt if it is a notice's text")
         return FileEntry(str(path), buildreport.SKIPPED,
-                         f"unsupported type ({kind}); kg reads .txt, .htm and .html")
+                         f"unsupported type ({suffix or 'no suffix'}); "
+                         f"kg reads .txt, .htm and .html ({hint})")
     return None
-
-
-def _dangling(path: Path) -> FileEntry:
-    """The entry of a link that leads nowhere: into a loop, or to nothing."""
-    try:
-        os.stat(path)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            return FileEntry(str(path), buildreport.FAILED,
-                             "symbolic link loop: it leads back to itself")
-    return FileEntry(str(path), buildreport.FAILED,
-                     f"dangling symbolic link to {os.readlink(path)}")
 
 
 def _identify(
@@ -326,9 +316,8 @@ def _identify(
     for path, key in candidates:
         try:
             digest = _sha256(Path(path))
-        except OSError as error:
-            entries.append(FileEntry(path, buildreport.FAILED,
-                                     f"cannot read: {error.strerror}"))
+        except InputError as error:
+            entries.append(FileEntry(path, buildreport.FAILED, _reason(error)))
             continue
         if digest in first_with:
             entries.append(FileEntry(path, buildreport.SKIPPED,
@@ -349,10 +338,15 @@ def _identify(
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_input(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _reason(error: InputError) -> str:
+    """The message of `error` without its path, which the report gives."""
+    return error.reason + (f" ({error.hint})" if error.hint else "")
 
 
 # --- extraction in worker processes ------------------------------------------
@@ -389,8 +383,7 @@ def _extract(item: _Input) -> _Result:
             citations=tuple(c.to_json() for c in notice_citations(notice)),
         )
     except InputError as error:  # its message starts with the path: say it once
-        hint = f" ({error.hint})" if error.hint else ""
-        return _Result(item.notice_id, error=error.reason + hint)
+        return _Result(item.notice_id, error=_reason(error))
     except KgError as error:
         return _Result(item.notice_id, error=str(error))
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the batch
