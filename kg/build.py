@@ -20,6 +20,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -139,6 +140,7 @@ def build_corpus(
     clock = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out / "store")
+    _remove_temporaries(out)  # the store's lock is ours: no other build writes
     flushed = time.monotonic()
     for item, result in _extract_all(pending, jobs, gazetteers, progress):
         entry, record = _write_notice(item, result, store, out)
@@ -532,6 +534,21 @@ def _summarise(
 
 
 # --- files -------------------------------------------------------------------
+
+
+# The temporary files of `kg.store.atomic_path` (.graph.trig.<12 hex>.tmp) and
+# of `kg.site` (.index.html.<8 random>.tmp): what a killed build leaves.
+_TEMPORARY = re.compile(r"\..+\.[A-Za-z0-9_]{6,}\.tmp")
+
+
+def _remove_temporaries(out: Path) -> None:
+    """Remove the temporary files a killed build left in `out` and in the
+    folders kg writes there, so none is ever taken for an output."""
+    folders = [out, *(p for p in out.iterdir() if p.is_dir() and p.name != "store")]
+    for folder in folders:
+        for path in folder.iterdir():
+            if _TEMPORARY.fullmatch(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
 
 
 def _notice_file(out: Path, notice_id: str, suffix: str) -> Path:
