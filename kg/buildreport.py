@@ -15,6 +15,9 @@ SKIPPED = "skipped"
 UNCHANGED = "unchanged"
 
 
+WARNING_LINES = 20  # files with warnings listed in the summary
+
+
 @dataclass(frozen=True, slots=True)
 class FileEntry:
     path: str  # as given or found under a folder given
@@ -71,11 +74,18 @@ class BuildReport:
             for e in self.entries
             if e.state in (FAILED, SKIPPED)
         ]
+        # Every failure and skip gets its line; warnings are many on a big
+        # corpus, so the first few show and the report holds the rest.
+        warned = [e for e in self.entries if e.state != FAILED and e.warnings]
         lines += [
             f"{e.path}: {len(e.warnings)} warning(s): " + "; ".join(e.warnings)
-            for e in self.entries
-            if e.state != FAILED and e.warnings
+            for e in warned[:WARNING_LINES]
         ]
+        if len(warned) > WARNING_LINES:
+            lines.append(
+                f"... and {len(warned) - WARNING_LINES} more files with warnings "
+                "(all of them are in build-report.json)"
+            )
         lines += [
             f"{a.path}: no longer an input; notice {a.notice_id} "
             + ("removed" if a.pruned else "kept (use --prune to remove it)")
@@ -101,14 +111,19 @@ class BuildReport:
         return {
             "files": [e.to_dict() for e in self.entries],
             "absent": [
-                {"path": a.path, "notice_id": a.notice_id,
-                 "action": "pruned" if a.pruned else "kept"}
+                {
+                    "path": a.path,
+                    "notice_id": a.notice_id,
+                    "action": "pruned" if a.pruned else "kept",
+                }
                 for a in self.absent
             ],
             "totals": {
                 "files": len(self.entries),
-                **{state: self.count(state)
-                   for state in (OK, OK_WITH_WARNINGS, UNCHANGED, FAILED, SKIPPED)},
+                **{
+                    state: self.count(state)
+                    for state in (OK, OK_WITH_WARNINGS, UNCHANGED, FAILED, SKIPPED)
+                },
                 "quads": self.graph_triples,
             },
             "seconds": {name: round(value, 3) for name, value in self.seconds.items()},

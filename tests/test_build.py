@@ -44,8 +44,9 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def _build(inputs: list[Path], out: Path, prune: bool = False) -> BuildReport:
-    return build_corpus(inputs, out, jobs=2, prune=prune, gazetteers=[],
-                        progress=False, html=False)
+    return build_corpus(
+        inputs, out, jobs=2, prune=prune, gazetteers=[], progress=False, html=False
+    )
 
 
 def _by_name(report: BuildReport) -> dict[str, FileEntry]:
@@ -56,16 +57,14 @@ def _graph_triples(out: Path, notice_id: str) -> int:
     graph = notice_iri(notice_id).value
     result = run_query(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-        out / "store", None,
+        out / "store",
+        None,
     )
     return int(result.rows[0][0] or 0)
 
 
 def _mtimes(folder: Path) -> dict[str, int]:
-    return {
-        str(path): path.stat().st_mtime_ns
-        for path in [folder, *folder.rglob("*")]
-    }
+    return {str(path): path.stat().st_mtime_ns for path in [folder, *folder.rglob("*")]}
 
 
 def test_a_corpus_builds_and_a_rerun_on_the_same_files_changes_nothing(
@@ -181,12 +180,16 @@ def test_the_same_stem_in_two_folders_gets_two_ids(
     # In path order: in/2022/sanmen-2023.txt keeps the stem, the later file
     # gets the stem and a short hash of its path.
     assert [e.path for e in report.entries] == [
-        str(other / "sanmen-2023.txt"), str(corpus / "sanmen-2023.txt")]
+        str(other / "sanmen-2023.txt"),
+        str(corpus / "sanmen-2023.txt"),
+    ]
     ids = [e.notice_id for e in report.entries]
     assert ids[0] == "sanmen-2023"
     assert ids[1] is not None and re.fullmatch(r"sanmen-2023-[0-9a-f]{8}", ids[1])
-    assert (f"notice id sanmen-2023 is taken by {other / 'sanmen-2023.txt'}; "
-            f"this notice is {ids[1]}") in report.entries[1].warnings
+    assert (
+        f"notice id sanmen-2023 is taken by {other / 'sanmen-2023.txt'}; "
+        f"this notice is {ids[1]}"
+    ) in report.entries[1].warnings
     assert all(_graph_triples(out, i) > 0 for i in ids if i is not None)
 
 
@@ -199,3 +202,18 @@ def test_a_symbolic_link_loop_is_reported_not_followed(
     entries = _by_name(report)
     assert entries["again"].state == "failed"
     assert "symbolic link loop" in entries["again"].reason
+
+
+def test_the_summary_lists_a_few_files_with_warnings_and_points_to_the_report() -> None:
+    from kg.buildreport import OK_WITH_WARNINGS, WARNING_LINES, BuildReport, FileEntry
+
+    entries = tuple(
+        FileEntry(
+            f"n{i:03}.txt", OK_WITH_WARNINGS, warnings=("no feedback date found",)
+        )
+        for i in range(WARNING_LINES + 5)
+    )
+    summary = BuildReport(entries, (), 0).summary()
+    assert summary.count("no feedback date found") == WARNING_LINES
+    assert "and 5 more files with warnings" in summary
+    assert "build-report.json" in summary
