@@ -556,7 +556,7 @@ def _summarise(
     quads = summary_quads(notices, build=NamedNode(build_graph))
     # A bulk load, not a transaction: the summary grows with the corpus (660 k
     # quads at 3,000 notices), and an INSERT DATA of it held 3 GB.
-    store.load_graphs([(SUMMARY_GRAPH.value, to_nquads(quads))])
+    store.load_graphs([(SUMMARY_GRAPH.value, to_nquads(quads))], keep_existing=False)
 
 
 # --- files -------------------------------------------------------------------

@@ -123,26 +123,41 @@ class Store:
         if self._unflushed >= FLUSH_EVERY_QUADS:
             self.flush()
 
-    def load_graphs(self, graphs: Sequence[tuple[str, bytes]]) -> None:
-        """Replace each named graph by the N-Quads given for it, in one bulk
-        load for all of them (the quads of each must be in its graph).
+    def load_graphs(
+        self, graphs: Sequence[tuple[str, bytes]], *, keep_existing: bool = True
+    ) -> None:
+        """Make each named graph hold the N-Quads given for it (the quads of
+        each must be in its graph).
 
+        A graph new to the store is bulk-loaded with all the other new ones:
         Oxigraph's bulk loader writes sorted files straight into RocksDB, with
-        no transaction and no read before each write: 2.5× less CPU per quad
+        no transaction and no read before each write, 2.5x less CPU per quad
         than an INSERT DATA update (Oxigraph 0.5.13, benchmarks/README.md,
-        Profile). It is not atomic: a process killed during the load can leave
-        a graph partly written, which the caller must then load again.
+        Profile). That is not atomic, so a process killed during it can leave a
+        new graph partly written; the build records a notice only after its
+        graph is loaded, and the next build loads it again whole.
+
+        A graph the store already holds (a changed notice) is replaced in one
+        transaction (`replace_graph`), so a killed build never leaves a graph
+        of an earlier build broken: unless `keep_existing` is False, for
+        derived graphs too big for one transaction that every build rewrites
+        anyway (the summary graph).
         """
-        for graph_iri, _ in graphs:
+        new: list[bytes] = []
+        for graph_iri, data in graphs:
             node = ox.NamedNode(graph_iri)
-            if self._store.contains_named_graph(node):
+            if not self._store.contains_named_graph(node):
+                new.append(data)
+            elif keep_existing:
+                self.replace_graph(graph_iri, nquads_to_quads(data))
+            else:
                 self._store.remove_graph(node)
-        if graphs:
+                new.append(data)
+        if new:
             try:
-                self._store.bulk_load(b"".join(data for _, data in graphs),
-                                      ox.RdfFormat.N_QUADS)
+                self._store.bulk_load(b"".join(new), ox.RdfFormat.N_QUADS)
             except (OSError, SyntaxError) as error:
-                raise StoreError(f"{self.path}: cannot load {len(graphs)} graphs "
+                raise StoreError(f"{self.path}: cannot load {len(new)} graphs "
                                  f"({error})") from error
 
     def graph_turtle(self, graph_iri: str) -> bytes:

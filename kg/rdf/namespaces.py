@@ -196,7 +196,6 @@ class KG(DefinedNamespace):
     violates: URIRef  # Finding → LegalResource ⊂ dcterms:references
     announcedCount: URIRef  # Notice → AnnouncedCount ⊂ dcterms:hasPart
     regulation: URIRef  # RegulationUsage → LegalResource ⊂ dcterms:subject
-    citedIn: URIRef  # RegulationUsage → Notice ⊂ prov:wasDerivedFrom
 
     # Datatype properties
     feedbackDate: URIRef  # Inspection → xsd:date ⊂ dcterms:date

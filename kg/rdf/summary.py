@@ -178,8 +178,6 @@ def summary_quads(
         if dates:
             add((node, ox_kg.firstDate, Literal(dates[0], datatype=ox_xsd.date)))
             add((node, ox_kg.lastDate, Literal(dates[-1], datatype=ox_xsd.date)))
-        for notice_id in ids:
-            add((node, ox_kg.citedIn, iri.notice_iri(notice_id)))
         if build is not None:
             add((node, ox_prov.wasGeneratedBy, build))
     return sorted((Quad(s, p, o, SUMMARY_GRAPH) for s, p, o in triples), key=str)
