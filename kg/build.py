@@ -172,6 +172,8 @@ def build_corpus(
     _summarise(store, new_files, build_graph)
     store.flush()
     _write_dumps(store, new_files, out)
+    quads = store.quad_count()
+    store.close()
     seconds["dump"] = time.perf_counter() - clock
     if html:
         from kg.site import write_site
@@ -180,7 +182,7 @@ def build_corpus(
         write_site(out / "store", out)
         seconds["html"] = time.perf_counter() - clock
     seconds["total"] = time.perf_counter() - begun
-    report = BuildReport(_sorted(entries), absent, store.quad_count(), seconds=seconds)
+    report = BuildReport(_sorted(entries), absent, quads, seconds=seconds)
     _write_bytes(out / REPORT_FILE, _json_bytes(report.to_dict()))
     _write_cache(out, fingerprint, ontology, new_files, build_graph,
                  outputs_current=True)

@@ -80,6 +80,13 @@ class Store:
                 self._store = ox.Store(str(path))
         except OSError as error:
             raise StoreError(f"{path}: cannot open the store ({error})") from error
+        except RuntimeError as error:
+            # RocksDB's "Corruption: … .sst: No such file": a read-only open
+            # raced a writer that compacted the files it had just listed.
+            raise StoreError(
+                f"{path}: the store changed while being opened ({error}); "
+                "wait for the running kg build to finish and try again"
+            ) from error
 
     def replace_graph(self, graph_iri: str | None, quads: Iterable[ox.Quad]) -> None:
         """Make the graph `graph_iri` (None: the default graph) hold exactly
@@ -248,6 +255,14 @@ class Store:
         """Write what Oxigraph holds in memory to disk."""
         self._store.flush()
         self._unflushed = 0
+
+    def close(self) -> None:
+        """Flush and let go of the store. Until then RocksDB may compact in the
+        background and delete files that a read-only opener in the same
+        process (the HTML site, a test) has just listed ("No such file ...
+        .sst"). pyoxigraph closes a store when its last reference goes."""
+        self.flush()
+        del self._store
 
 
 @contextlib.contextmanager
