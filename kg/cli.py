@@ -5,6 +5,7 @@ Exit codes: 0 all ok, 1 some input failed (or a check failed), 2 usage error.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -18,6 +19,13 @@ from kg.errors import KgError
 
 DEFAULT_OUT = Path("output")
 Command = TypeVar("Command", bound=Callable[..., Any])
+# The folder a build writes and the other commands read (holds store/).
+_build_folder = functools.partial(
+    click.option,
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -101,14 +109,7 @@ def evaluate_command(gold_dir: Path, files: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Output folder.",
-)
+@_build_folder("-o", "--out", help="Output folder.")
 @click.option(
     "--jobs",
     "-j",
@@ -159,14 +160,7 @@ def build(
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="The build's output folder.",
-)
+@_build_folder("-o", "--out", help="The build's output folder.")
 @click.option(
     "--graph",
     "graph_file",
@@ -202,13 +196,8 @@ def _result_options(function: Command) -> Command:
         default=None,
         help="A SPARQL 1.1 query endpoint URL instead of the local store.",
     )(function)
-    function = click.option(
-        "-o",
-        "--out",
-        type=click.Path(path_type=Path),
-        default=DEFAULT_OUT,
-        show_default=True,
-        help="The build's output folder (holds store/).",
+    function = _build_folder(
+        "-o", "--out", help="The build's output folder (holds store/)."
     )(function)
     return function
 
@@ -251,14 +240,7 @@ def sparql(
     required=True,
     help="Graph Store Protocol URL of the server (e.g. http://host/store).",
 )
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="The build's output folder (holds store/).",
-)
+@_build_folder("-o", "--out", help="The build's output folder (holds store/).")
 @click.option(
     "--timeout",
     type=float,
@@ -348,14 +330,7 @@ def query(
     show_default=True,
     help="Keep at most N nodes, the most connected.",
 )
-@click.option(
-    "--store",
-    "out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="The build's output folder (holds store/).",
-)
+@_build_folder("--store", "out", help="The build's output folder (holds store/).")
 @click.option(
     "-o",
     "--output",
