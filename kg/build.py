@@ -2,16 +2,19 @@
 
     inputs ─find─▶ files (sorted) ─sha256─▶ new or changed? ─workers─▶ results
            ─one writer, in input order─▶ store graph + notices/<id>.ttl/.json
-           ─after the loop─▶ build activity, ontology, graph.trig, graph.ttl
+                                          + cache record and citations
+           ─after the loop─▶ ontology, build activity, summary graph (the
+                             regulations whose citations changed),
+                             graph.trig, graph.ttl (unless --no-dump)
 
 Extraction runs in worker processes (jieba and the gazetteer load once per
 worker); the parent is the single writer of the store and of every file. It
-bulk-loads the N-Quads of the workers in batches of at most BATCH_BYTES, so
-memory does not grow with the corpus, and assembles graph.trig and graph.ttl
-from the notices' Turtle files instead of serialising the whole store again.
-``out/.kg-cache.json`` remembers what each input was built from: an input with
-the same bytes, kg version and extractor fingerprint is not extracted again,
-and a run in which nothing changed writes no file at all.
+bulk-loads the N-Quads of the workers in batches of at most BATCH_BYTES and
+commits each batch to the build cache (kg/buildcache.py), so memory does not
+grow with the corpus, and assembles graph.trig and graph.ttl from the
+notices' Turtle files instead of serialising the whole store again. An input
+with the same bytes, kg version and extractor fingerprint as in the cache is
+not extracted again, and a run in which nothing changed writes no file at all.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import multiprocessing
 import os
 import re
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -32,42 +36,53 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode
 from rich.console import Console
 from rich.progress import Progress
 
 import kg
 from kg import buildreport
+from kg.buildcache import FORMAT as CACHE_FORMAT
+from kg.buildcache import BuildCache, read_cache
 from kg.buildreport import AbsentNotice, BuildReport, FileEntry
 from kg.errors import InputError, KgError
 from kg.export import notice_to_dict
 from kg.ingest import CONVERT_HINT, UNSUPPORTED_SUFFIXES, open_input, read_source
 from kg.link import Gazetteer
+from kg.model import Relation
 from kg.pipeline import extract_source
 from kg.rdf import iri
 from kg.rdf.build import build_activity_quads, notice_quads, to_nquads, to_turtle
 from kg.rdf.ontology import ontology_files, static_quads
 from kg.rdf.summary import (
+    ALL,
     SUMMARY_GRAPH,
-    Citation,
+    ScopedCitation,
     notice_citations,
     notice_date,
-    summary_quads,
+    scoped_citations,
+    usage_quads,
+    usages,
 )
 from kg.store import Store, atomic_path
 
 SUFFIXES = (".txt", ".htm", ".html")
-CACHE_FILE = ".kg-cache.json"
+CACHE_FILE = ".kg-cache.sqlite"  # kg.buildcache
+LEGACY_CACHE_FILE = ".kg-cache.json"  # before CACHE_FORMAT 3: removed
 REPORT_FILE = "build-report.json"
-CACHE_FORMAT = 2  # 2: records carry the citations of the summary graph
+DUMPS = ("graph.trig", "graph.ttl")
 # Results waiting for the writer, per worker: enough to keep workers busy while
 # the writer is slower on one notice, few enough to bound memory.
 WINDOW_PER_WORKER = 4
-CACHE_FLUSH_SECONDS = 10.0  # a killed build redoes at most this much work
 # N-Quads per bulk load into the store: the loader's cost per quad falls with
 # the batch (Oxigraph 0.5.13, 300 notices: 32 ms CPU per notice one at a time,
-# 25 in batches of 50, 21 in one batch) and its memory grows with it.
+# 25 in batches of 50, 21 in one batch) and its memory grows with it. Each
+# batch is also one commit of the build cache: a killed build redoes one.
 BATCH_BYTES = 32 << 20
+# The summary graph is rewritten whole (bulk load) when at least this share of
+# the regulations changed, else per changed regulation in transactions of
+# SUMMARY_KEYS_PER_UPDATE regulations.
+SUMMARY_REWRITE_SHARE = 0.25
+SUMMARY_KEYS_PER_UPDATE = 2000
 # What decides the graph and JSON of a notice: globs in the kg package. The
 # lexicons are the files of data/ itself; data/viz/ holds page templates.
 EXTRACTION_PARTS = ("extract/*.py", "data/*", "ingest.py", "outline.py",
@@ -99,12 +114,12 @@ class _Result:
     error: str = ""
     cacheable: bool = True  # False for internal errors: retry them next time
     date: str | None = None  # the notice's date in the summary graph
-    citations: tuple[dict[str, Any], ...] = ()  # kg.rdf.summary.Citation, as JSON
+    citations: tuple[ScopedCitation, ...] = ()  # what it adds to the summary
 
 
 def build_corpus(
     inputs: list[Path], out: Path, *, jobs: int | None, prune: bool,
-    gazetteers: list[Path], progress: bool, html: bool,
+    gazetteers: list[Path], progress: bool, html: bool, dump: bool = True,
 ) -> BuildReport:
     """Build the graph of the notices in `inputs` (files or folders) into `out`.
 
@@ -112,16 +127,17 @@ def build_corpus(
     RocksDB threads, which a fork would copy mid-flight), so a script calling
     this must guard its entry point with ``if __name__ == "__main__"``.
     With `html`, the pages of `kg.site` (index.html, graph.html, one page per
-    notice, regulation and category) are written from the store at the end.
+    notice, regulation and category) are written from the store at the end;
+    with `dump`, graph.trig and graph.ttl (whole-corpus files: a build without
+    them removes those of an earlier build, which would no longer be current).
     """
     started = datetime.now(UTC)
     begun = clock = time.perf_counter()
     fingerprint = _fingerprint(gazetteers)
     ontology = _digest(ontology_files())
-    cache = _read_cache(out / CACHE_FILE)
-    old_files: dict[str, dict[str, Any]] = cache.get("files", {})
-    if (cache.get("kg_version"), cache.get("fingerprint")) != (kg.__version__,
-                                                              fingerprint):
+    meta, old_files = read_cache(out / CACHE_FILE)
+    if (meta.get("kg_version"), meta.get("fingerprint")) != (kg.__version__,
+                                                            fingerprint):
         old_files = {k: r for k, r in old_files.items() if r.get("graph")}
         reusable: dict[str, dict[str, Any]] = {}
     else:
@@ -134,12 +150,15 @@ def build_corpus(
     seconds = {"find": time.perf_counter() - clock}
 
     stale, kept, absent = _reconcile(old_files, new_files, found, prune)
-    outputs: tuple[str, ...] = ("graph.trig", "graph.ttl", REPORT_FILE)
+    outputs: tuple[str, ...] = (REPORT_FILE,)
+    if dump:
+        outputs += DUMPS
     if html:
         outputs += ("index.html", "graph.html")
-    if not (pending or stale or not cache.get("outputs_current")
-            or cache.get("ontology") != ontology
-            or not all((out / name).is_file() for name in outputs)):
+    if not (pending or stale or not meta.get("outputs_current")
+            or meta.get("ontology") != ontology
+            or not all((out / name).is_file() for name in outputs)
+            or (not dump and any((out / name).exists() for name in DUMPS))):
         # Nothing to do: open nothing for writing, so not a file changes.
         seconds["total"] = time.perf_counter() - begun
         return BuildReport(_sorted(entries), absent, written=False, seconds=seconds)
@@ -148,19 +167,20 @@ def build_corpus(
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out / "store")
     _remove_temporaries(out)  # the store's lock is ours: no other build writes
-    flushed = time.monotonic()
+    (out / LEGACY_CACHE_FILE).unlink(missing_ok=True)
+    cache = BuildCache(out / CACHE_FILE)
+    cache.set_meta({"format": CACHE_FORMAT, "kg_version": kg.__version__,
+                    "fingerprint": fingerprint, "ontology": ontology,
+                    # False while a build runs: the report, the summary graph
+                    # and the dumps may be stale.
+                    "outputs_current": False})
     batch: list[tuple[_Input, _Result]] = []
     for item, result in _extract_all(pending, jobs, gazetteers, progress):
         batch.append((item, result))
-        if sum(len(r.nquads) for _, r in batch) < BATCH_BYTES:
-            continue
-        _write_batch(batch, store, out, entries, new_files)
-        batch = []
-        if time.monotonic() - flushed > CACHE_FLUSH_SECONDS:
-            _write_cache(out, fingerprint, ontology, old_files | new_files,
-                         cache.get("build_graph"), outputs_current=False)
-            flushed = time.monotonic()
-    _write_batch(batch, store, out, entries, new_files)
+        if sum(len(r.nquads) for _, r in batch) >= BATCH_BYTES:
+            _write_batch(batch, store, cache, out, entries, new_files)
+            batch = []
+    _write_batch(batch, store, cache, out, entries, new_files)
     seconds["extract"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -168,11 +188,19 @@ def build_corpus(
     for record in stale:
         _remove_notice(record, store, out, new_files)
     new_files |= kept
-    build_graph = _describe_build(store, new_files, cache.get("build_graph"), started)
-    _summarise(store, new_files, build_graph)
+    cache.keep_only(new_files)
+    build_graph = _describe_build(store, new_files, meta.get("build_graph"), started)
+    cache.set_meta({"build_graph": build_graph})
+    _summarise(store, cache, out)
     store.flush()
-    _write_dumps(store, new_files, out)
-    quads = store.quad_count()
+    seconds["summary"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    if dump:
+        _write_dumps(store, new_files, out)
+    else:
+        for name in DUMPS:
+            (out / name).unlink(missing_ok=True)
+    quads = _quad_count(store, new_files)
     store.close()
     seconds["dump"] = time.perf_counter() - clock
     if html:
@@ -184,8 +212,8 @@ def build_corpus(
     seconds["total"] = time.perf_counter() - begun
     report = BuildReport(_sorted(entries), absent, quads, seconds=seconds)
     _write_bytes(out / REPORT_FILE, _json_bytes(report.to_dict()))
-    _write_cache(out, fingerprint, ontology, new_files, build_graph,
-                 outputs_current=True)
+    cache.set_meta({"outputs_current": True})
+    cache.close()
     return report
 
 
@@ -393,7 +421,8 @@ def _extract(item: _Input) -> _Result:
             warnings=tuple(dict.fromkeys(source.warnings + notice.warnings)),
             triples=len(quads),
             date=notice_date(notice),
-            citations=tuple(c.to_json() for c in notice_citations(notice)),
+            citations=tuple(scoped_citations(notice.id, notice_date(notice),
+                                             notice_citations(notice))),
         )
     except InputError as error:  # its message starts with the path: say it once
         return _Result(item.notice_id, error=_reason(error))
@@ -450,19 +479,25 @@ def _extract_all(
 
 
 def _write_batch(
-    batch: list[tuple[_Input, _Result]], store: Store, out: Path,
+    batch: list[tuple[_Input, _Result]], store: Store, cache: BuildCache, out: Path,
     entries: list[FileEntry], records: dict[str, dict[str, Any]],
 ) -> None:
     """Load the graphs of `batch` into the store in one bulk load, then write
-    each notice's files, report entry and cache record. A record is added only
-    once its graph is loaded: a build killed in between leaves no record, so
-    the next build extracts that notice again and replaces its graph whole."""
+    each notice's files and report entry, and commit their cache records. A
+    record is added only once its graph is loaded: a build killed in between
+    leaves no record, so the next build extracts that notice again and
+    replaces its graph whole."""
+    if not batch:
+        return
     store.load_graphs([(r.graph, r.nquads) for _, r in batch if not r.error])
+    saved = []
     for item, result in batch:
         entry, record = _write_notice(item, result, out)
         entries.append(entry)
         if record is not None:
             records[item.key] = record
+            saved.append((item.key, record, result.citations))
+    cache.save(saved)
 
 
 def _write_notice(
@@ -487,7 +522,7 @@ def _write_notice(
                       triples=result.triples)
     return entry, {**record, "graph": result.graph,
                    "warnings": list(warnings), "triples": result.triples,
-                   "date": result.date, "citations": list(result.citations)}
+                   "date": result.date}
 
 
 def _still_built(
@@ -536,7 +571,7 @@ def _describe_build(
     notices = sorted({r["notice_id"] for r in files.values() if r.get("graph")})
     activity = build_activity_quads(
         [iri.notice_iri(n) for n in notices], kg.__version__, started,
-        datetime.now(UTC),
+        datetime.now(UTC), generated=[SUMMARY_GRAPH],
     )
     graph = iri.build_iri(started).value
     if previous and previous != graph:
@@ -545,20 +580,49 @@ def _describe_build(
     return graph
 
 
-def _summarise(
-    store: Store, files: dict[str, dict[str, Any]], build_graph: str
-) -> None:
-    """Replace the summary graph with the aggregate of every notice in the
-    store, from the citations the cache keeps (kg.rdf.summary)."""
-    notices = (
-        (r["notice_id"], r.get("date"),
-         [Citation.from_json(c) for c in r.get("citations", ())])
-        for r in files.values() if r.get("graph")
-    )
-    quads = summary_quads(notices, build=NamedNode(build_graph))
-    # A bulk load, not a transaction: the summary grows with the corpus (660 k
-    # quads at 3,000 notices), and an INSERT DATA of it held 3 GB.
-    store.load_graphs([(SUMMARY_GRAPH.value, to_nquads(quads))], keep_existing=False)
+def _summarise(store: Store, cache: BuildCache, out: Path) -> None:
+    """Bring the summary graph up to date with the citations in the cache
+    (kg.rdf.summary): rewrite the usages of the regulations whose citations
+    changed, or the whole graph when it is missing or most of it changed."""
+    dirty = cache.dirty_keys()
+    if store.contains_graph(SUMMARY_GRAPH.value) and (
+        len(dirty) < SUMMARY_REWRITE_SHARE * cache.key_count()
+    ):
+        for start in range(0, len(dirty), SUMMARY_KEYS_PER_UPDATE):
+            keys = dirty[start:start + SUMMARY_KEYS_PER_UPDATE]
+            quads = [q for of_key in usages(cache.citations(keys))
+                     for q in usage_quads(of_key)]
+            store.replace_subjects(SUMMARY_GRAPH.value, _usage_nodes(keys), quads)
+            cache.clean(keys)
+        return
+    # Streamed through a file, a key at a time: at 10,000 notices the graph
+    # is ~1 M quads, which as Quad objects held ~1 GB.
+    # The name is one `_remove_temporaries` knows: a killed build leaves none.
+    temporary = out / f".summary.nq.{secrets.token_hex(6)}.tmp"
+    try:
+        with open(temporary, "wb") as nquads:
+            for of_key in usages(cache.citations()):
+                nquads.write(to_nquads(usage_quads(of_key)))
+        store.load_file(SUMMARY_GRAPH.value, temporary)
+    finally:
+        temporary.unlink(missing_ok=True)
+    cache.clean(dirty)
+
+
+def _usage_nodes(keys: Sequence[str]) -> list[str]:
+    """Every usage node the summary graph can have for `keys`, in any scope."""
+    scopes = (ALL, *(relation.value for relation in Relation))
+    return [iri.usage_iri(key, scope).value for key in keys for scope in scopes]
+
+
+def _quad_count(store: Store, files: dict[str, dict[str, Any]]) -> int:
+    """Quads in the store: the notice graphs' as their records say (counting
+    the whole store scans every quad), and the other graphs' counted."""
+    notice_graphs = {r["graph"]: int(r.get("triples", 0))
+                     for r in files.values() if r.get("graph")}
+    others = [g for g in store.graphs() if g not in notice_graphs]
+    return (sum(notice_graphs.values())
+            + sum(store.triple_count(graph) for graph in others))
 
 
 # --- files -------------------------------------------------------------------
@@ -633,34 +697,6 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 def _json_bytes(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _read_cache(path: Path) -> dict[str, Any]:
-    """The last build's cache; an unreadable one is as good as none (the
-    build then extracts everything again)."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
-        return {}
-    return data
-
-
-def _write_cache(
-    out: Path, fingerprint: str, ontology: str, files: dict[str, dict[str, Any]],
-    build_graph: str | None, *, outputs_current: bool,
-) -> None:
-    _write_bytes(out / CACHE_FILE, _json_bytes({
-        "format": CACHE_FORMAT,
-        "kg_version": kg.__version__,
-        "fingerprint": fingerprint,
-        "ontology": ontology,  # a new ontology rewrites its graph and the dumps
-        # False while a build runs: graph.trig and the report are stale.
-        "outputs_current": outputs_current,
-        "build_graph": build_graph,
-        "files": dict(sorted(files.items())),
-    }))
 
 
 def _fingerprint(gazetteers: Sequence[Path]) -> str:

@@ -131,6 +131,12 @@ def evaluate_command(gold_dir: Path, files: tuple[Path, ...]) -> None:
     help="Extra regulation gazetteer TSV (e.g. laws.tsv); repeatable.",
 )
 @click.option("--no-html", is_flag=True, help="Skip the HTML pages.")
+@click.option(
+    "--no-dump",
+    is_flag=True,
+    help="Skip graph.trig and graph.ttl: whole-corpus files that every build "
+    "changing anything rewrites (the store and notices/*.ttl stay current).",
+)
 def build(
     inputs: tuple[Path, ...],
     out: Path,
@@ -139,6 +145,7 @@ def build(
     strict: bool,
     gazetteers: tuple[Path, ...],
     no_html: bool,
+    no_dump: bool,
 ) -> None:
     """Build the knowledge graph of the notices in INPUTS (files or folders)."""
     from kg.build import build_corpus
@@ -152,6 +159,7 @@ def build(
             gazetteers=list(gazetteers),
             progress=sys.stderr.isatty(),
             html=not no_html,
+            dump=not no_dump,
         )
     except KgError as error:
         _fail(str(error))
@@ -174,7 +182,8 @@ def validate(out: Path, graph_file: Path | None) -> None:
 
     target = graph_file if graph_file is not None else out / "graph.ttl"
     if not target.exists():
-        _fail(f"{target}: no graph to validate; run `kg build` first", 1)
+        _fail(f"{target}: no graph to validate; run `kg build` first "
+              "(without --no-dump)", 1)
     try:
         report = validate_graph(target)
     except KgError as error:

@@ -60,6 +60,13 @@ nav a { margin-right: 16px; }
 """
 
 
+# The whole-graph files of `kg build` (without --no-dump), as the index names them.
+DUMP_LINKS: Final = {
+    "graph.ttl": "graph.ttl (Turtle)",
+    "graph.trig": "graph.trig (TriG, one graph per notice)",
+}
+
+
 def write_site(store_dir: Path, out: Path, max_nodes: int = 1500) -> list[Path]:
     """Write index.html, graph.html, notices/<id>.html, regulations/<hash>.html
     and categories/<id>.html under `out`; return the paths written."""
@@ -68,8 +75,10 @@ def write_site(store_dir: Path, out: Path, max_nodes: int = 1500) -> list[Path]:
     regulations = kg_graph.regulation_rows(store, min_notices=RECURRING)
     categories = kg_graph.category_rows(store)
     with_pages = {row.iri: row.slug for row in regulations}
+    dumps = [name for name in DUMP_LINKS if (out / name).is_file()]
     written = [
-        _write(out / "index.html", index_html(notices, regulations, categories)),
+        _write(out / "index.html",
+               index_html(notices, regulations, categories, dumps=dumps)),
         _write(out / "graph.html", _overview_page(store, max_nodes, links=True)),
     ]
     for notice in notices:
@@ -114,8 +123,12 @@ def index_html(
     notices: list[NoticeRow],
     regulations: list[RegulationRow],
     categories: list[CategoryRow],
+    dumps: Iterable[str] = tuple(DUMP_LINKS),
 ) -> str:
-    """The site's front page: plain HTML, no script."""
+    """The site's front page: plain HTML, no script; it links the whole-graph
+    files in `dumps` (those the build wrote)."""
+    dump_links = "".join(f'\n<a href="{name}">{DUMP_LINKS[name]}</a>'
+                         for name in dumps)
     notice_rows = "\n".join(
         "<tr>"
         f'<td><a href="notices/{_href(row.id)}.html">{escape(row.id)}</a></td>'
@@ -158,9 +171,7 @@ def index_html(
 <body>
 <h1>巡察整改通报知识图谱 Knowledge graph of inspection rectification notices</h1>
 <nav>
-<a href="graph.html">总览图 overview graph</a>
-<a href="graph.ttl">graph.ttl (Turtle)</a>
-<a href="graph.trig">graph.trig (TriG, one graph per notice)</a>
+<a href="graph.html">总览图 overview graph</a>{dump_links}
 </nav>
 <h2 id="notices">通报 Notices ({len(notices)})</h2>
 <table>

@@ -130,9 +130,7 @@ class Store:
         if self._unflushed >= FLUSH_EVERY_QUADS:
             self.flush()
 
-    def load_graphs(
-        self, graphs: Sequence[tuple[str, bytes]], *, keep_existing: bool = True
-    ) -> None:
+    def load_graphs(self, graphs: Sequence[tuple[str, bytes]]) -> None:
         """Make each named graph hold the N-Quads given for it (the quads of
         each must be in its graph).
 
@@ -146,19 +144,13 @@ class Store:
 
         A graph the store already holds (a changed notice) is replaced in one
         transaction (`replace_graph`), so a killed build never leaves a graph
-        of an earlier build broken: unless `keep_existing` is False, for
-        derived graphs too big for one transaction that every build rewrites
-        anyway (the summary graph).
+        of an earlier build broken.
         """
         new: list[bytes] = []
         for graph_iri, data in graphs:
-            node = ox.NamedNode(graph_iri)
-            if not self._store.contains_named_graph(node):
-                new.append(data)
-            elif keep_existing:
+            if self._store.contains_named_graph(ox.NamedNode(graph_iri)):
                 self.replace_graph(graph_iri, nquads_to_quads(data))
             else:
-                self._store.remove_graph(node)
                 new.append(data)
         if new:
             try:
@@ -166,6 +158,36 @@ class Store:
             except (OSError, SyntaxError) as error:
                 raise StoreError(f"{self.path}: cannot load {len(new)} graphs "
                                  f"({error})") from error
+
+    def replace_subjects(
+        self, graph_iri: str, subjects: Sequence[str], quads: Sequence[ox.Quad]
+    ) -> None:
+        """In graph `graph_iri`, remove every triple about `subjects` and add
+        `quads` (in that graph), in one transaction (one SPARQL update:
+        SPARQL 1.1 Update §3.1.3 DELETE/WHERE, §3.1.1 INSERT DATA)."""
+        values = " ".join(f"<{s}>" for s in subjects)
+        body = _serialized([q.triple for q in quads], ox.RdfFormat.N_TRIPLES)
+        update = (
+            f"DELETE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}\n"
+            f"WHERE {{ GRAPH <{graph_iri}> {{\n"
+            f"  VALUES ?s {{ {values} }} ?s ?p ?o }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body.decode('utf-8')}}} }}"
+        )
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError) as error:
+            raise StoreError(f"{self.path}: cannot update graph {graph_iri} "
+                             f"({error})") from error
+
+    def load_file(self, graph_iri: str, path: Path) -> None:
+        """Replace graph `graph_iri` with the N-Quads file `path` (its quads in
+        that graph), by bulk load: for a derived graph too big for one
+        transaction, which a killed build makes again (see `load_graphs`)."""
+        self._store.remove_graph(ox.NamedNode(graph_iri))
+        try:
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as error:
+            raise StoreError(f"{self.path}: cannot load {path} ({error})") from error
 
     def graph_turtle(self, graph_iri: str) -> bytes:
         """The triples of one named graph as Turtle with our prefixes."""

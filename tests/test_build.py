@@ -217,3 +217,29 @@ def test_the_summary_lists_a_few_files_with_warnings_and_points_to_the_report() 
     assert summary.count("no feedback date found") == WARNING_LINES
     assert "and 5 more files with warnings" in summary
     assert "build-report.json" in summary
+
+
+def test_without_dumps_the_earlier_dumps_go_and_the_index_does_not_link_them(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    _build([corpus], out)
+    assert (out / "graph.trig").is_file() and (out / "graph.ttl").is_file()
+
+    report = build_corpus([corpus], out, jobs=1, prune=False, gazetteers=[],
+                          progress=False, html=True, dump=False)
+    assert report.written
+    assert not (out / "graph.trig").exists() and not (out / "graph.ttl").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="graph.html"' in index and "graph.ttl" not in index
+    count = run_query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                      out / "store", None)
+    assert report.graph_triples == int(count.rows[0][0] or 0)
+
+    # nothing changed and no dump asked for: nothing is written
+    before = _mtimes(out)
+    again = build_corpus([corpus], out, jobs=1, prune=False, gazetteers=[],
+                         progress=False, html=True, dump=False)
+    assert not again.written and _mtimes(out) == before
+    _build([corpus], out)  # asking for them again writes them
+    assert (out / "graph.trig").is_file() and (out / "graph.ttl").is_file()

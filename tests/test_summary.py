@@ -5,6 +5,7 @@ the mention annotations of the notice graphs of a real build."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -116,3 +117,61 @@ def test_summary_is_deterministic_and_independent_of_notice_order() -> None:
     assert ("relations", "cites studies") in values
     assert ("firstDate", "2021-01-01") in values
     assert ("lastDate", "2022-01-01") in values
+
+
+def summary_triples(out: Path) -> set[tuple[str, str, str]]:
+    store = ox.Store.read_only(str(out / "store"))
+    graph = ox.NamedNode("https://w3id.org/kg-inspection/summary")
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in store.quads_for_pattern(None, None, None, graph)
+    }
+
+
+def build(folder: Path, out: Path, *, prune: bool = False) -> None:
+    build_corpus(
+        [folder], out, jobs=1, prune=prune, gazetteers=[], progress=False, html=False
+    )
+
+
+def test_a_rebuild_updates_the_summary_of_changed_regulations_to_a_fresh_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES, folder)
+    out = tmp_path / "out"
+    build(folder, out)
+    before = summary_triples(out)
+    # Rewrite only the usages of regulations whose citations changed, however
+    # many changed: the path a one-file rebuild takes.
+    monkeypatch.setattr("kg.build.SUMMARY_REWRITE_SHARE", 2.0)
+    monkeypatch.setattr("kg.build.SUMMARY_KEYS_PER_UPDATE", 7)
+    luozhuang = folder / "luozhuang-2021.txt"
+    text = luozhuang.read_text(encoding="utf-8")
+    luozhuang.write_text(text[: len(text) // 2], encoding="utf-8")
+    (folder / "sanmen-2023.txt").unlink()
+    build(folder, out, prune=True)
+    after = summary_triples(out)
+
+    fresh = tmp_path / "fresh"
+    build(folder, fresh)
+    assert after == summary_triples(fresh)
+    assert after != before
+    # sanmen's ids left every list; luozhuang's lost regulations left the graph
+    ids = {o for _, p, o in after if p.endswith("#noticeIds>")}
+    assert not any("sanmen-2023" in i for i in ids)
+    assert any("sanmen-2023" in i for _, p, i in before if p.endswith("#noticeIds>"))
+    nodes = {s for s, _, _ in after}
+    assert len(nodes) < len({s for s, _, _ in before})
+
+
+def test_the_build_activity_generated_the_summary_graph(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(EXAMPLES, out)
+    store = ox.Store.read_only(str(out / "store"))
+    answer = store.query(
+        "PREFIX prov: <http://www.w3.org/ns/prov#> ASK { GRAPH ?build { "
+        "?build prov:generated <https://w3id.org/kg-inspection/summary> ; "
+        "a prov:Activity } }"
+    )
+    assert bool(answer)

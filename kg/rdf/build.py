@@ -71,10 +71,12 @@ def notice_quads(notice: Notice) -> list[Quad]:
 
 
 def build_activity_quads(
-    notice_iris: Iterable[NamedNode], version: str, started: datetime, ended: datetime
+    notice_iris: Iterable[NamedNode], version: str, started: datetime, ended: datetime,
+    generated: Iterable[NamedNode] = (),
 ) -> list[Quad]:
     """The build run as a `prov:Activity` (PROV-O §3.1) by the kg software at
-    `version`, which used each notice; in a graph of its own named by the run."""
+    `version`, which used each notice and generated (the latest revision of)
+    each derived graph in `generated`; in a graph of its own named by the run."""
     activity = iri.build_iri(started)
     software = iri.software_iri(version)
     triples: set[tuple[NamedNode, NamedNode, NamedNode | Literal]] = {
@@ -89,6 +91,7 @@ def build_activity_quads(
         (software, ox_owl.versionInfo, Literal(version)),
     }
     triples.update((activity, ox_prov.used, notice) for notice in notice_iris)
+    triples.update((activity, ox_prov.generated, graph) for graph in generated)
     return sorted((Quad(s, p, o, activity) for s, p, o in triples), key=str)
 
 

@@ -4,34 +4,30 @@ Counting mentions per regulation over every notice graph is a GROUP BY over
 every mention annotation of the corpus: about 3.5 s at 1,000 notices and ten
 times that at 10,000 on Oxigraph. Users ask "which regulations recur?" first
 and often, so the build keeps the answer: each worker reduces its notice to
-`Citation`s (one per regulation it mentions), the cache keeps them with the
-notice, and after every build that changed something the writer replaces the
-graph `SUMMARY_GRAPH` with their aggregate, a `kg:RegulationUsage` node per
-regulation (all mentions) and per regulation and relation. The node is
-derived data: `prov:wasGeneratedBy` the build, and every figure can be
-checked against the notice graphs (tests/test_summary.py does).
+`Citation`s (one per regulation it mentions), the build cache keeps them as
+`ScopedCitation` rows (kg/buildcache.py), and after every build that changed
+something the writer rewrites, in the graph `SUMMARY_GRAPH`, the usage nodes
+of the regulations whose citations changed: a `kg:RegulationUsage` node per
+regulation (all mentions) and per regulation and relation. The nodes are
+derived data (the build activity that last revised them `prov:generated` the
+graph), and every figure can be checked against the notice graphs
+(tests/test_summary.py does).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.link import canonical_regulation
 from kg.model import Notice, Relation
 from kg.rdf import iri
-from kg.rdf.namespaces import (
-    ox_eli,
-    ox_kg,
-    ox_prov,
-    ox_rdf,
-    ox_skos,
-    ox_xsd,
-)
+from kg.rdf.namespaces import ox_eli, ox_kg, ox_rdf, ox_skos, ox_xsd
 
 SUMMARY_GRAPH = iri.summary_graph_iri()
 ALL = "all"  # the scope of the usage node that counts every mention
@@ -61,6 +57,37 @@ class Citation:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class ScopedCitation(NamedTuple):
+    """One notice's mentions of one regulation in one scope: a row of the
+    build cache, and what `usages` adds up."""
+
+    key: str
+    scope: str  # ALL, or a relation
+    notice_id: str
+    date: str | None
+    label: str
+    kind: str | None
+    level: str | None
+    mentions: int
+    bare: int
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """How one regulation is used in one scope across the notices."""
+
+    key: str
+    scope: str
+    label: str
+    kind: str | None
+    level: str | None
+    notice_ids: tuple[str, ...]  # sorted
+    mentions: int
+    bare: int
+    first_date: str | None
+    last_date: str | None
 
 
 def notice_date(notice: Notice) -> str | None:
@@ -118,69 +145,91 @@ def notice_citations(notice: Notice) -> list[Citation]:
     ]
 
 
-@dataclass
-class _Usage:
-    labels: set[str]
-    kinds: set[str]
-    levels: set[str]
-    notices: dict[str, tuple[int, int, str | None]]  # id → mentions, bare, date
+def scoped_citations(
+    notice_id: str, date: str | None, citations: Iterable[Citation]
+) -> list[ScopedCitation]:
+    """The rows of one notice: per citation, one for all its mentions and one
+    per relation. Bare names are cited (kg:BareMention), so they count in the
+    scopes "all" and "cites" only."""
+    rows = []
+    for citation in citations:
+        scopes = {ALL: sum(citation.relations.values()), **citation.relations}
+        for scope, mentions in scopes.items():
+            bare = citation.bare if scope in (ALL, Relation.CITES.value) else 0
+            rows.append(ScopedCitation(citation.key, scope, notice_id, date,
+                                       citation.label, citation.kind,
+                                       citation.level, mentions, bare))
+    return rows
+
+
+def usages(rows: Iterable[ScopedCitation]) -> Iterator[list[Usage]]:
+    """The usages of each regulation, from `rows` sorted by (key, scope): a
+    list per key, one `Usage` per scope. Streams: memory holds one key."""
+    for key, of_key in itertools.groupby(rows, key=lambda row: row.key):
+        found = []
+        for scope, group in itertools.groupby(of_key, key=lambda row: row.scope):
+            cited = list(group)
+            kinds = [r.kind for r in cited if r.kind]
+            levels = [r.level for r in cited if r.level]
+            dates = sorted(r.date for r in cited if r.date)
+            found.append(Usage(
+                key=key,
+                scope=scope,
+                label=min(r.label for r in cited),
+                kind=min(kinds) if kinds else None,
+                level=min(levels) if levels else None,
+                notice_ids=tuple(sorted({r.notice_id for r in cited})),
+                mentions=sum(r.mentions for r in cited),
+                bare=sum(r.bare for r in cited),
+                first_date=dates[0] if dates else None,
+                last_date=dates[-1] if dates else None,
+            ))
+        yield found
+
+
+def usage_quads(of_key: Sequence[Usage]) -> list[Quad]:
+    """The summary graph's nodes for the usages of one regulation."""
+    scopes = {usage.scope for usage in of_key}
+    relations = " ".join(r.value for r in Relation if r.value in scopes)
+    quads = []
+    for usage in of_key:
+        node = iri.usage_iri(usage.key, usage.scope)
+        triples: list[tuple[NamedNode, Literal | NamedNode]] = [
+            (ox_rdf.type, ox_kg.RegulationUsage),
+            (ox_kg.regulation, iri.regulation_iri(usage.key)),
+            (ox_kg.scope, Literal(usage.scope)),
+            (ox_skos.prefLabel, Literal(usage.label, language="zh")),
+            (ox_kg.noticeCount, _integer(len(usage.notice_ids))),
+            (ox_kg.mentionCount, _integer(usage.mentions)),
+            (ox_kg.bareMentionCount, _integer(usage.bare)),
+            (ox_kg.noticeIds, Literal(" ".join(usage.notice_ids))),
+            (ox_kg.relations, Literal(relations)),
+        ]
+        if usage.kind:
+            triples.append((ox_eli.type_document, iri.document_kind_iri_of(usage.kind)))
+        if usage.level:
+            triples.append((ox_kg.level, Literal(usage.level, language="zh")))
+        if usage.first_date and usage.last_date:
+            triples.append((ox_kg.firstDate, Literal(usage.first_date,
+                                                     datatype=ox_xsd.date)))
+            triples.append((ox_kg.lastDate, Literal(usage.last_date,
+                                                    datatype=ox_xsd.date)))
+        quads += [Quad(node, p, o, SUMMARY_GRAPH) for p, o in triples]
+    return quads
 
 
 def summary_quads(
     notices: Iterable[tuple[str, str | None, Iterable[Citation]]],
-    build: NamedNode | None = None,
 ) -> list[Quad]:
-    """The summary graph of (notice id, notice date, citations) of every
-    notice in the store; deterministic, sorted."""
-    usages: dict[tuple[str, str], _Usage] = {}
-    for notice_id, date, citations in notices:
-        for citation in citations:
-            scopes = {ALL: sum(citation.relations.values())}
-            scopes.update(citation.relations)
-            for scope, mentions in scopes.items():
-                usage = usages.setdefault(
-                    (citation.key, scope), _Usage(set(), set(), set(), {})
-                )
-                usage.labels.add(citation.label)
-                if citation.kind:
-                    usage.kinds.add(citation.kind)
-                if citation.level:
-                    usage.levels.add(citation.level)
-                bare = citation.bare if scope in (ALL, Relation.CITES.value) else 0
-                usage.notices[notice_id] = (mentions, bare, date)
-    relations_of: dict[str, list[str]] = defaultdict(list)
-    for key, scope in usages:
-        if scope != ALL:
-            relations_of[key].append(scope)
-    triples: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = []
-    for (key, scope), usage in usages.items():
-        node = iri.usage_iri(key, scope)
-        regulation = iri.regulation_iri(key)
-        dates = sorted(d for _, _, d in usage.notices.values() if d)
-        ids = sorted(usage.notices)
-        relations = [r.value for r in Relation if r.value in relations_of[key]]
-        add = triples.append
-        add((node, ox_rdf.type, ox_kg.RegulationUsage))
-        add((node, ox_kg.regulation, regulation))
-        add((node, ox_kg.scope, Literal(scope)))
-        add((node, ox_skos.prefLabel, Literal(min(usage.labels), language="zh")))
-        if usage.kinds:
-            kind = min(usage.kinds)
-            add((node, ox_eli.type_document, iri.document_kind_iri_of(kind)))
-        if usage.levels:
-            add((node, ox_kg.level, Literal(min(usage.levels), language="zh")))
-        add((node, ox_kg.noticeCount, _integer(len(ids))))
-        counts = usage.notices.values()
-        add((node, ox_kg.mentionCount, _integer(sum(m for m, _, _ in counts))))
-        add((node, ox_kg.bareMentionCount, _integer(sum(b for _, b, _ in counts))))
-        add((node, ox_kg.noticeIds, Literal(" ".join(ids))))
-        add((node, ox_kg.relations, Literal(" ".join(relations))))
-        if dates:
-            add((node, ox_kg.firstDate, Literal(dates[0], datatype=ox_xsd.date)))
-            add((node, ox_kg.lastDate, Literal(dates[-1], datatype=ox_xsd.date)))
-        if build is not None:
-            add((node, ox_prov.wasGeneratedBy, build))
-    return sorted((Quad(s, p, o, SUMMARY_GRAPH) for s, p, o in triples), key=str)
+    """The whole summary graph of (notice id, notice date, citations), in
+    memory; deterministic, sorted. The build streams the same from its cache."""
+    rows = sorted(
+        (row
+         for notice_id, date, citations in notices
+         for row in scoped_citations(notice_id, date, citations)),
+        key=lambda row: (row.key, row.scope, row.notice_id),
+    )
+    return sorted((q for of_key in usages(rows) for q in usage_quads(of_key)), key=str)
 
 
 def _integer(value: int) -> Literal:

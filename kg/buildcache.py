@@ -1,0 +1,183 @@
+"""The build cache, ``out/.kg-cache.sqlite``: what each input was built from,
+and what its notice adds to the summary graph.
+
+One row per input (its path, sha256, notice id and graph, or the error it
+failed with), and the notice's `ScopedCitation` rows (kg/rdf/summary.py). An
+input with the same bytes, kg version and extractor fingerprint is not
+extracted again.
+
+SQLite (Python's own sqlite3) and not one JSON file, because of scale: the
+writer commits each batch it loaded into the store as one small transaction,
+where the JSON file (90 MB at 10,000 notices) was rewritten whole every 10
+seconds, quadratic in the corpus and the largest allocation of the build; and
+the summary reads the citations of just the regulations that changed, in key
+order, streaming (`dirty` holds those keys until the summary graph has them,
+so a build killed in between leaves them for the next one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.rdf.summary import ScopedCitation
+
+FORMAT = 3  # 3: SQLite (1, 2: JSON)
+# path, sha256, notice_id, graph, and error or warnings, triples, date
+Record = dict[str, Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (
+    key TEXT PRIMARY KEY,       -- the input's absolute path
+    record TEXT NOT NULL        -- its Record as JSON
+);
+CREATE TABLE IF NOT EXISTS citations (
+    key TEXT NOT NULL, scope TEXT NOT NULL, graph TEXT NOT NULL,
+    notice_id TEXT NOT NULL, date TEXT, label TEXT NOT NULL, kind TEXT,
+    level TEXT, mentions INTEGER NOT NULL, bare INTEGER NOT NULL,
+    PRIMARY KEY (key, scope, graph)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS citations_by_graph ON citations (graph);
+CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+_COLUMNS = "key, scope, notice_id, date, label, kind, level, mentions, bare"
+
+
+def read_cache(path: Path) -> tuple[dict[str, Any], dict[str, Record]]:
+    """The meta values and the input records of the last build; nothing for a
+    missing, unreadable or older cache (the build then extracts everything
+    again). Opened read-only: reading never changes the file."""
+    if not path.is_file():
+        return {}, {}
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        ) as connection:
+            meta = {name: json.loads(value) for name, value
+                    in connection.execute("SELECT name, value FROM meta")}
+            if meta.get("format") != FORMAT:
+                return {}, {}
+            records = {key: json.loads(record) for key, record
+                       in connection.execute("SELECT key, record FROM inputs")}
+    except (sqlite3.Error, ValueError):
+        return {}, {}
+    return meta, records
+
+
+class BuildCache:
+    """The cache open for writing by the one build that holds the store."""
+
+    def __init__(self, path: Path) -> None:
+        meta, _ = read_cache(path)
+        if path.exists() and meta.get("format") != FORMAT:
+            path.unlink()  # unreadable or of an older kg: start afresh
+        self.path = path
+        # isolation_level=None: transactions are the explicit BEGIN/COMMIT of
+        # `_transaction`, one per call that writes.
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.executescript(_SCHEMA)
+
+    def set_meta(self, values: Mapping[str, Any]) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [(name, json.dumps(value)) for name, value in values.items()],
+            )
+
+    def save(
+        self, built: Sequence[tuple[str, Record, Sequence[ScopedCitation]]]
+    ) -> None:
+        """Record inputs whose graphs are in the store, with the citations of
+        their notices (which replace those of the same graph), in one
+        transaction. The regulations whose citations change become dirty."""
+        with self._transaction():
+            for key, record, rows in built:
+                self._db.execute("INSERT OR REPLACE INTO inputs VALUES (?, ?)",
+                                 (key, json.dumps(record, ensure_ascii=False)))
+                if record.get("graph"):
+                    self._drop_citations("graph = ?", (record["graph"],))
+                    self._db.executemany(
+                        "INSERT INTO citations (key, scope, graph, notice_id, date, "
+                        "label, kind, level, mentions, bare) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(r.key, r.scope, record["graph"], r.notice_id, r.date,
+                          r.label, r.kind, r.level, r.mentions, r.bare) for r in rows],
+                    )
+                    self._db.executemany("INSERT OR IGNORE INTO dirty VALUES (?)",
+                                         {(r.key,) for r in rows})
+
+    def keep_only(self, records: Mapping[str, Record]) -> None:
+        """Forget every input but those of `records`, and the citations of
+        every graph none of them has."""
+        graphs = {r["graph"] for r in records.values() if r.get("graph")}
+        with self._transaction():
+            self._db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS live (name TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM live")
+            self._db.executemany("INSERT OR IGNORE INTO live VALUES (?)",
+                                 [(k,) for k in records])
+            self._db.execute(
+                "DELETE FROM inputs WHERE key NOT IN (SELECT name FROM live)")
+            self._db.execute("DELETE FROM live")
+            self._db.executemany("INSERT INTO live VALUES (?)", [(g,) for g in graphs])
+            self._drop_citations("graph NOT IN (SELECT name FROM live)", ())
+            self._db.execute("DELETE FROM live")
+
+    def dirty_keys(self) -> list[str]:
+        rows = self._db.execute("SELECT key FROM dirty ORDER BY key")
+        return [key for (key,) in rows]
+
+    def key_count(self) -> int:
+        """How many regulations the notices cite."""
+        (count,) = self._db.execute(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT key FROM citations)").fetchone()
+        return int(count)
+
+    def citations(self, keys: Iterable[str] | None = None) -> Iterator[ScopedCitation]:
+        """The citation rows of `keys` (None: all), sorted by key and scope."""
+        if keys is None:
+            cursor = self._db.execute(
+                f"SELECT {_COLUMNS} FROM citations ORDER BY key, scope")
+            for row in cursor:
+                yield ScopedCitation(*row)
+            return
+        # One query per key, not an IN list: SQLite caps a statement's
+        # variables, and a key's rows are one index range.
+        for key in sorted(set(keys)):
+            for row in self._db.execute(
+                f"SELECT {_COLUMNS} FROM citations WHERE key = ? ORDER BY scope",
+                (key,),
+            ):
+                yield ScopedCitation(*row)
+
+    def clean(self, keys: Iterable[str]) -> None:
+        """The summary graph holds the usages of `keys` as they are now."""
+        with self._transaction():
+            self._db.executemany("DELETE FROM dirty WHERE key = ?",
+                                 [(k,) for k in keys])
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _drop_citations(self, where: str, parameters: tuple[str, ...]) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO dirty "
+            f"SELECT DISTINCT key FROM citations WHERE {where}",
+            parameters,
+        )
+        self._db.execute(f"DELETE FROM citations WHERE {where}", parameters)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")

@@ -1,0 +1,101 @@
+"""kg/buildcache.py: the build cache remembers inputs and citations, and
+which regulations the summary graph must be brought up to date for."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from kg.buildcache import FORMAT, BuildCache, read_cache
+from kg.rdf.summary import Citation, scoped_citations
+
+AUDIT = Citation("审计法", "中华人民共和国审计法", "law", "法律", {"studies": 2}, 0)
+EIGHT = Citation("中央八项规定", "中央八项规定", "party_regulation", None,
+                 {"cites": 3}, 3)
+
+
+def record(notice_id: str) -> dict[str, object]:
+    return {"path": f"/in/{notice_id}.txt", "sha256": "0" * 64,
+            "notice_id": notice_id, "graph": f"urn:g:{notice_id}",
+            "warnings": [], "triples": 10, "date": "2021-05-01"}
+
+
+def test_saved_records_and_citations_are_read_back_and_their_keys_are_dirty(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / ".kg-cache.sqlite"
+    cache = BuildCache(path)
+    cache.set_meta({"format": FORMAT, "outputs_current": False})
+    cache.save([("/in/a.txt", record("a"),
+                 scoped_citations("a", "2021-05-01", [AUDIT, EIGHT]))])
+    cache.save([("/in/b.txt", record("b"), scoped_citations("b", None, [EIGHT]))])
+    assert cache.dirty_keys() == sorted(["审计法", "中央八项规定"])
+    assert cache.key_count() == 2
+    rows = list(cache.citations(["中央八项规定"]))
+    assert [(r.scope, r.notice_id, r.mentions, r.bare) for r in rows] == [
+        ("all", "a", 3, 3), ("all", "b", 3, 3), ("cites", "a", 3, 3),
+        ("cites", "b", 3, 3)]
+    cache.clean(cache.dirty_keys())
+    assert cache.dirty_keys() == []
+    cache.close()
+
+    meta, records = read_cache(path)
+    assert meta == {"format": FORMAT, "outputs_current": False}
+    assert records == {"/in/a.txt": record("a"), "/in/b.txt": record("b")}
+
+
+def test_a_notice_saved_again_replaces_its_citations(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "c.sqlite")
+    cache.save([("/in/a.txt", record("a"), scoped_citations("a", None, [AUDIT]))])
+    cache.clean(cache.dirty_keys())
+    cache.save([("/in/a.txt", record("a"), scoped_citations("a", None, [EIGHT]))])
+    # the regulation it no longer cites must be summarised again (to nothing)
+    assert cache.dirty_keys() == sorted(["审计法", "中央八项规定"])
+    assert {r.key for r in cache.citations()} == {"中央八项规定"}
+
+
+def test_keep_only_forgets_other_inputs_and_the_citations_of_their_graphs(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.sqlite"
+    cache = BuildCache(path)
+    cache.set_meta({"format": FORMAT})
+    cache.save([("/in/a.txt", record("a"), scoped_citations("a", None, [AUDIT])),
+                ("/in/b.txt", record("b"), scoped_citations("b", None, [EIGHT]))])
+    cache.clean(cache.dirty_keys())
+    cache.keep_only({"/in/b.txt": record("b")})
+    assert cache.dirty_keys() == ["审计法"]
+    assert {r.notice_id for r in cache.citations()} == {"b"}
+    cache.close()
+    assert list(read_cache(path)[1]) == ["/in/b.txt"]
+
+
+def test_a_dirty_key_outlives_a_build_that_stops_before_the_summary(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.sqlite"
+    cache = BuildCache(path)
+    cache.set_meta({"format": FORMAT})
+    cache.save([("/in/a.txt", record("a"), scoped_citations("a", None, [AUDIT]))])
+    cache.close()  # the build is killed here
+    assert BuildCache(path).dirty_keys() == ["审计法"]
+
+
+def test_a_missing_corrupt_or_older_cache_reads_as_empty_and_is_replaced(
+    tmp_path: Path,
+) -> None:
+    assert read_cache(tmp_path / "none.sqlite") == ({}, {})
+    corrupt = tmp_path / "corrupt.sqlite"
+    corrupt.write_bytes(b"not a database" * 100)
+    assert read_cache(corrupt) == ({}, {})
+    older = tmp_path / "older.sqlite"
+    with sqlite3.connect(older) as connection:
+        connection.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("INSERT INTO meta VALUES ('format', '2')")
+    connection.close()
+    assert read_cache(older) == ({}, {})
+    for path in (corrupt, older):
+        cache = BuildCache(path)
+        cache.set_meta({"format": FORMAT})
+        cache.close()
+        assert read_cache(path) == ({"format": FORMAT}, {})
