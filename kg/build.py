@@ -20,14 +20,17 @@ not extracted again, and a run in which nothing changed writes no file at all.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import re
 import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -70,14 +73,15 @@ CACHE_FILE = ".kg-cache.sqlite"  # kg.buildcache
 LEGACY_CACHE_FILE = ".kg-cache.json"  # before CACHE_FORMAT 3: removed
 REPORT_FILE = "build-report.json"
 DUMPS = ("graph.trig", "graph.ttl")
-# Results waiting for the writer, per worker: enough to keep workers busy while
-# the writer is slower on one notice, few enough to bound memory.
-WINDOW_PER_WORKER = 4
+# Results in flight per worker: enough to keep the workers busy while the
+# writer waits for the loader, few enough to bound memory (~1.2 MB each).
+WINDOW_PER_WORKER = 16
 # N-Quads per bulk load into the store: the loader's cost per quad falls with
-# the batch (Oxigraph 0.5.13, 300 notices: 32 ms CPU per notice one at a time,
-# 25 in batches of 50, 21 in one batch) and its memory grows with it. Each
-# batch is also one commit of the build cache: a killed build redoes one.
-BATCH_BYTES = 32 << 20
+# the batch and its memory grows with it (Oxigraph 0.5.13, 1,000 generated
+# notices, 617 MB of N-Quads: 33.8 s CPU in batches of 32 MB, 28.0 s in 64 MB,
+# 24.2 s in 128 MB; the 64 MB loader holds ~370 MB). Each batch is also one
+# commit of the build cache: a killed build redoes at most one.
+BATCH_BYTES = 64 << 20
 # The summary graph is rewritten whole (bulk load) when at least this share of
 # the regulations changed, else per changed regulation in transactions of
 # SUMMARY_KEYS_PER_UPDATE regulations.
@@ -165,55 +169,61 @@ def build_corpus(
 
     clock = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    store = Store(out / "store")
-    _remove_temporaries(out)  # the store's lock is ours: no other build writes
-    (out / LEGACY_CACHE_FILE).unlink(missing_ok=True)
-    cache = BuildCache(out / CACHE_FILE)
-    cache.set_meta({"format": CACHE_FORMAT, "kg_version": kg.__version__,
-                    "fingerprint": fingerprint, "ontology": ontology,
-                    # False while a build runs: the report, the summary graph
-                    # and the dumps may be stale.
-                    "outputs_current": False})
-    batch: list[tuple[_Input, _Result]] = []
-    for item, result in _extract_all(pending, jobs, gazetteers, progress):
-        batch.append((item, result))
-        if sum(len(r.nquads) for _, r in batch) >= BATCH_BYTES:
-            _write_batch(batch, store, cache, out, entries, new_files)
-            batch = []
-    _write_batch(batch, store, cache, out, entries, new_files)
-    seconds["extract"] = time.perf_counter() - clock
+    # Closed on the way out, also after an error: a library caller (a test, a
+    # notebook) can build into the same folder again in the same process.
+    with contextlib.closing(Store(out / "store")) as store:
+        _remove_temporaries(out)  # the store's lock is ours: no other build writes
+        (out / LEGACY_CACHE_FILE).unlink(missing_ok=True)
+        with contextlib.closing(BuildCache(out / CACHE_FILE)) as cache:
+            cache.set_meta({"format": CACHE_FORMAT, "kg_version": kg.__version__,
+                            "fingerprint": fingerprint, "ontology": ontology,
+                            # False while a build runs: the report, the
+                            # summary graph and the dumps may be stale.
+                            "outputs_current": False})
+            loader = _Loader(store, cache)
+            batch: list[tuple[_Input, _Result]] = []
+            try:
+                for item, result in _extract_all(pending, jobs, gazetteers, progress):
+                    batch.append((item, result))
+                    if sum(len(r.nquads) for _, r in batch) >= BATCH_BYTES:
+                        _write_batch(batch, loader, out, entries, new_files)
+                        batch = []
+                _write_batch(batch, loader, out, entries, new_files)
+            finally:
+                loader.close()
+            seconds["extract"] = time.perf_counter() - clock
 
-    clock = time.perf_counter()
-    stale, kept, absent = _reconcile(old_files, new_files, found, prune)
-    for record in stale:
-        _remove_notice(record, store, out, new_files)
-    new_files |= kept
-    cache.keep_only(new_files)
-    build_graph = _describe_build(store, new_files, meta.get("build_graph"), started)
-    cache.set_meta({"build_graph": build_graph})
-    _summarise(store, cache, out)
-    store.flush()
-    seconds["summary"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    if dump:
-        _write_dumps(store, new_files, out)
-    else:
-        for name in DUMPS:
-            (out / name).unlink(missing_ok=True)
-    quads = _quad_count(store, new_files)
-    store.close()
-    seconds["dump"] = time.perf_counter() - clock
-    if html:
-        from kg.site import write_site
+            clock = time.perf_counter()
+            stale, kept, absent = _reconcile(old_files, new_files, found, prune)
+            for record in stale:
+                _remove_notice(record, store, out, new_files)
+            new_files |= kept
+            cache.keep_only(new_files)
+            build_graph = _describe_build(store, new_files, meta.get("build_graph"),
+                                          started)
+            cache.set_meta({"build_graph": build_graph})
+            _summarise(store, cache, out)
+            store.flush()
+            seconds["summary"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            if dump:
+                _write_dumps(store, new_files, out)
+            else:
+                for name in DUMPS:
+                    (out / name).unlink(missing_ok=True)
+            quads = _quad_count(store, new_files)
+            store.close()
+            seconds["dump"] = time.perf_counter() - clock
+            if html:
+                from kg.site import write_site
 
-        clock = time.perf_counter()
-        write_site(out / "store", out)
-        seconds["html"] = time.perf_counter() - clock
-    seconds["total"] = time.perf_counter() - begun
-    report = BuildReport(_sorted(entries), absent, quads, seconds=seconds)
-    _write_bytes(out / REPORT_FILE, _json_bytes(report.to_dict()))
-    cache.set_meta({"outputs_current": True})
-    cache.close()
+                clock = time.perf_counter()
+                write_site(out / "store", out)
+                seconds["html"] = time.perf_counter() - clock
+            seconds["total"] = time.perf_counter() - begun
+            report = BuildReport(_sorted(entries), absent, quads, seconds=seconds)
+            _write_bytes(out / REPORT_FILE, _json_bytes(report.to_dict()))
+            cache.set_meta({"outputs_current": True})
     return report
 
 
@@ -478,18 +488,66 @@ def _extract_all(
 # --- the single writer -------------------------------------------------------
 
 
+class _Loader:
+    """The thread that writes the store and the cache while the main thread
+    takes in the workers' results and writes the notices' files.
+
+    Oxigraph's bulk loader releases the GIL (measured: a Python loop runs on
+    during a load), so loading one batch overlaps with receiving the next,
+    and the workers are not left waiting for the writer. One batch waits at
+    most (`queue.Queue(maxsize=1)`): memory stays bounded. A batch's cache
+    records are committed after its graphs are loaded."""
+
+    def __init__(self, store: Store, cache: BuildCache) -> None:
+        self._store, self._cache = store, cache
+        self._jobs: queue.Queue[_LoadJob | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="kg-loader",
+                                         daemon=True)
+        self._thread.start()
+
+    def put(self, job: _LoadJob) -> None:
+        self._raise()
+        self._jobs.put(job)
+
+    def close(self) -> None:
+        """Wait for the batches given so far; raise what failed in them."""
+        self._jobs.put(None)
+        self._thread.join()
+        self._raise()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is not None:
+                continue  # a batch failed: take the rest off the queue, load none
+            graphs, saved = job
+            try:
+                self._store.load_graphs(graphs)
+                self._cache.save(saved)
+            except BaseException as error:  # noqa: BLE001 - raised in the main thread
+                self._error = error
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+# The graphs of a batch (IRI, N-Quads), and the cache records to commit once
+# they are loaded (input key, record, citations).
+_LoadJob = tuple[list[tuple[str, bytes]],
+                 list[tuple[str, dict[str, Any], tuple[ScopedCitation, ...]]]]
+
+
 def _write_batch(
-    batch: list[tuple[_Input, _Result]], store: Store, cache: BuildCache, out: Path,
+    batch: list[tuple[_Input, _Result]], loader: _Loader, out: Path,
     entries: list[FileEntry], records: dict[str, dict[str, Any]],
 ) -> None:
-    """Load the graphs of `batch` into the store in one bulk load, then write
-    each notice's files and report entry, and commit their cache records. A
-    record is added only once its graph is loaded: a build killed in between
-    leaves no record, so the next build extracts that notice again and
-    replaces its graph whole."""
+    """Write each notice's files and report entry, and give the loader the
+    batch's graphs and cache records. A record is committed only once its
+    graph is loaded: a build killed in between leaves no record, so the next
+    build extracts that notice again and replaces its graph whole."""
     if not batch:
         return
-    store.load_graphs([(r.graph, r.nquads) for _, r in batch if not r.error])
     saved = []
     for item, result in batch:
         entry, record = _write_notice(item, result, out)
@@ -497,7 +555,7 @@ def _write_batch(
         if record is not None:
             records[item.key] = record
             saved.append((item.key, record, result.citations))
-    cache.save(saved)
+    loader.put(([(r.graph, r.nquads) for _, r in batch if not r.error], saved))
 
 
 def _write_notice(

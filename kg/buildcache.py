@@ -79,7 +79,10 @@ class BuildCache:
         self.path = path
         # isolation_level=None: transactions are the explicit BEGIN/COMMIT of
         # `_transaction`, one per call that writes.
-        self._db = sqlite3.connect(path, isolation_level=None)
+        # check_same_thread=False: the build's loader thread commits batches
+        # while the main thread waits (kg.build._Loader); never both at once.
+        self._db = sqlite3.connect(path, isolation_level=None,
+                                   check_same_thread=False)
         self._db.executescript(_SCHEMA)
 
     def set_meta(self, values: Mapping[str, Any]) -> None:

@@ -282,7 +282,10 @@ class Store:
         """Flush and let go of the store. Until then RocksDB may compact in the
         background and delete files that a read-only opener in the same
         process (the HTML site, a test) has just listed ("No such file ...
-        .sst"). pyoxigraph closes a store when its last reference goes."""
+        .sst"). pyoxigraph closes a store when its last reference goes.
+        Closing a closed store does nothing."""
+        if not hasattr(self, "_store"):
+            return
         self.flush()
         del self._store
 

@@ -243,3 +243,35 @@ def test_without_dumps_the_earlier_dumps_go_and_the_index_does_not_link_them(
     assert not again.written and _mtimes(out) == before
     _build([corpus], out)  # asking for them again writes them
     assert (out / "graph.trig").is_file() and (out / "graph.ttl").is_file()
+
+
+def test_a_store_that_fails_mid_build_stops_it_and_the_next_build_redoes_the_rest(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.buildcache import read_cache
+    from kg.errors import StoreError
+    from kg.store import Store
+
+    out = tmp_path / "out"
+    monkeypatch.setattr("kg.build.BATCH_BYTES", 1)  # one notice per batch
+    loads: list[int] = []
+    real_load = Store.load_graphs
+
+    def failing_load(self: Store, graphs: list[tuple[str, bytes]]) -> None:
+        loads.append(len(graphs))
+        if len(loads) == 2:
+            raise StoreError(f"{self.path}: disk full")
+        real_load(self, graphs)
+
+    monkeypatch.setattr(Store, "load_graphs", failing_load)
+    with pytest.raises(StoreError, match="disk full"):
+        _build([corpus], out)
+    # the loader thread stopped at the failed batch: one notice is recorded
+    assert len(read_cache(out / ".kg-cache.sqlite")[1]) == 1
+
+    monkeypatch.setattr(Store, "load_graphs", real_load)
+    report = _build([corpus], out)
+    states = sorted(e.state for e in report.entries)
+    assert states.count("unchanged") == 1 and len(states) == 5
+    for entry in report.entries:
+        assert _graph_triples(out, entry.notice_id or "") == entry.triples
