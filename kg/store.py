@@ -153,11 +153,7 @@ class Store:
             else:
                 new.append(data)
         if new:
-            try:
-                self._store.bulk_load(b"".join(new), ox.RdfFormat.N_QUADS)
-            except (OSError, SyntaxError) as error:
-                raise StoreError(f"{self.path}: cannot load {len(new)} graphs "
-                                 f"({error})") from error
+            self.add_nquads(b"".join(new))
 
     def replace_subjects(
         self, graph_iri: str, subjects: Sequence[str], quads: Sequence[ox.Quad]
@@ -179,15 +175,13 @@ class Store:
             raise StoreError(f"{self.path}: cannot update graph {graph_iri} "
                              f"({error})") from error
 
-    def load_file(self, graph_iri: str, path: Path) -> None:
-        """Replace graph `graph_iri` with the N-Quads file `path` (its quads in
-        that graph), by bulk load: for a derived graph too big for one
-        transaction, which a killed build makes again (see `load_graphs`)."""
-        self._store.remove_graph(ox.NamedNode(graph_iri))
+    def add_nquads(self, data: bytes) -> None:
+        """Add the quads of N-Quads `data` by bulk load (see `load_graphs`):
+        for derived graphs, which a killed build makes again."""
         try:
-            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            self._store.bulk_load(data, ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as error:
-            raise StoreError(f"{self.path}: cannot load {path} ({error})") from error
+            raise StoreError(f"{self.path}: cannot load quads ({error})") from error
 
     def graph_turtle(self, graph_iri: str) -> bytes:
         """The triples of one named graph as Turtle with our prefixes."""
