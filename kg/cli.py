@@ -293,6 +293,13 @@ def push(endpoint: str, out: Path, timeout: float) -> None:
 @click.option(
     "--category", default=None, help="Issue category id or Chinese label (measures)."
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="Show the first N rows; 0 shows all.",
+)
 @click.option("--explain", is_flag=True, help="Print the SPARQL that is run first.")
 @_result_options
 def query(
@@ -301,6 +308,7 @@ def query(
     kind: str | None,
     relation: str | None,
     category: str | None,
+    limit: int,
     explain: bool,
     fmt: str,
     endpoint: str | None,
@@ -309,23 +317,26 @@ def query(
     """Run the named query NAME: regulations, categories, inspections,
     measures, enacted or timeline."""
     from kg.queries import QueryError, query_text, run_named
-    from kg.tables import render
+    from kg.tables import left_out_note, render
 
     params = {
         "min_notices": min_notices,
         "kind": kind,
         "relation": relation,
         "category": category,
+        "limit": limit,
     }
     try:
         if explain:
             click.echo(query_text(name, **params), err=True)
-        result = run_named(name, store_dir=out / "store", endpoint=endpoint, **params)
+        answer = run_named(name, store_dir=out / "store", endpoint=endpoint, **params)
     except QueryError as error:  # a usage error: unknown name, bad option value
         _fail(str(error), 2)
     except KgError as error:
         _fail(str(error))
-    click.echo(render(result, fmt))
+    click.echo(render(answer, fmt, more=answer.more))
+    if answer.more and fmt in ("csv", "json"):  # their output stays pure data
+        click.echo(f"kg: {left_out_note(len(answer.rows))}", err=True)
 
 
 @main.command()

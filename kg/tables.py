@@ -23,14 +23,22 @@ class Tabular(Protocol):
     def rows(self) -> Sequence[Sequence[str | None]]: ...
 
 
-def render(result: Tabular, fmt: str) -> str:
+def render(result: Tabular, fmt: str, *, more: bool = False) -> str:
+    """`result` as `fmt`; `more`: the query has rows past these, left out by a
+    limit, which the table and Markdown footers say (CSV and JSON stay data)."""
     if fmt == "markdown":
-        return to_markdown(result)
+        return to_markdown(result, more=more)
     if fmt == "csv":
         return to_csv(result)
     if fmt == "json":
         return to_json(result)
-    return to_table(result)
+    return to_table(result, more=more)
+
+
+def left_out_note(shown: int) -> str:
+    """What to say when a limit left rows out after the first `shown`."""
+    first = "first row" if shown == 1 else f"first {shown} rows"
+    return f"{first}; --limit 0 lists all"
 
 
 def to_csv(result: Tabular) -> str:
@@ -59,15 +67,19 @@ def _shown_columns(result: Tabular) -> tuple[list[int], list[int]]:
     return shown, iri_columns
 
 
-def _footer(result: Tabular, iri_columns: list[int]) -> str:
-    footer = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+def _footer(result: Tabular, iri_columns: list[int], more: bool) -> str:
+    shown = len(result.rows)
+    if more:
+        footer = "(" + left_out_note(shown)
+    else:
+        footer = f"({shown} row{'s' if shown != 1 else ''}"
     if iri_columns:
         names = ", ".join(result.columns[i] for i in iri_columns)
         footer += f"; IRI columns {names} in --format csv or json"
     return footer + ")"
 
 
-def to_markdown(result: Tabular) -> str:
+def to_markdown(result: Tabular, *, more: bool = False) -> str:
     """A GitHub-flavoured Markdown table, for reports and READMEs."""
     shown, iri_columns = _shown_columns(result)
 
@@ -78,10 +90,10 @@ def to_markdown(result: Tabular) -> str:
     lines.append("|" + "---|" * len(shown))
     for row in result.rows:
         lines.append("| " + " | ".join(cell(row[i]) for i in shown) + " |")
-    return "\n".join(lines) + "\n\n" + _footer(result, iri_columns)
+    return "\n".join(lines) + "\n\n" + _footer(result, iri_columns, more)
 
 
-def to_table(result: Tabular) -> str:
+def to_table(result: Tabular, *, more: bool = False) -> str:
     """An aligned table for people; rich measures CJK characters as two columns
     wide. Columns holding only IRIs are left out (they are for machines and
     make the table unreadable); CSV and JSON keep them."""
@@ -94,4 +106,6 @@ def to_table(result: Tabular) -> str:
     # Wide enough never to fold a cell: a terminal or pager wraps long lines.
     console = Console(width=10_000, record=True, file=io.StringIO(), color_system=None)
     console.print(table)
-    return console.export_text().rstrip("\n") + "\n" + _footer(result, iri_columns)
+    return console.export_text().rstrip("\n") + "\n" + _footer(
+        result, iri_columns, more
+    )

@@ -8,16 +8,19 @@ gives, which is what every offset of the graph indexes.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
+from kg.cli import main
 from kg.errors import KgError
 from kg.ingest import read_source
-from kg.queries import QUERY_NAMES, QueryError, query_text, run_named
+from kg.queries import QUERY_NAMES, Answer, QueryError, query_text, run_named
 from kg.store import QueryResult, push_store, run_query
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 
@@ -87,7 +90,7 @@ def _ask(build: Path, name: str, **params: Any) -> list[dict[str, str | None]]:
     return _records(run_named(name, store_dir=build / "store", **params))
 
 
-def _records(result: QueryResult) -> list[dict[str, str | None]]:
+def _records(result: QueryResult | Answer) -> list[dict[str, str | None]]:
     return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
 
 
@@ -465,8 +468,12 @@ def test_each_query_is_fast(build: Path, name: str, params: dict[str, Any],
     ("measures", {"kind": "law"}, "--kind 'law': must be one of business,"),
     ("measures", {"category": "corruption"}, "no such category"),
     ("timeline", {"min_notices": 2}, "'timeline' does not take --min-notices "
-     "(it takes no options)"),
+     "(it takes --limit)"),
     ("inspections", {"relation": "cites"}, "does not take --relation"),
+    ("timeline", {"limit": -1}, "--limit -1: must be 0 (every row) or more"),
+    ("measures", {"limit": "10 OFFSET 5"}, "--limit '10 OFFSET 5': must be a whole"),
+    ("enacted", {"limit": 2.5}, "must be a whole number"),
+    ("inspections", {"limit": True}, "must be a whole number"),
 ])
 def test_bad_parameters_are_refused(name: str, params: dict[str, object],
                                     message: str) -> None:
@@ -481,13 +488,15 @@ def test_parameters_left_out_or_none_leave_the_file_as_it_is() -> None:
         on_disk = (ROOT / "kg" / "queries" / f"{name}.rq").read_text("utf-8")
         assert query_text(name) == on_disk
         assert query_text(name, min_notices=None, kind=None, relation=None,
-                          category=None) == on_disk
+                          category=None, limit=None) == on_disk
+        assert query_text(name, limit=0) == on_disk  # 0: every row, no LIMIT
 
 
 def test_parameters_become_terms_not_text() -> None:
     text = query_text("regulations", min_notices="3", kind="party_regulation",
-                      relation="enacts")
+                      relation="enacts", limit=5)
     assert "FILTER (?notices >= 3)" in text
+    assert "LIMIT 6" in text
     assert ("?usage eli:type_document "
             "<https://w3id.org/kg-inspection/document-kind/party-regulation> .") in text
     assert 'BIND ("enacts" AS ?wanted)' in text
@@ -496,6 +505,136 @@ def test_parameters_become_terms_not_text() -> None:
     assert by_label == query_text("measures", category="ideology", kind="study")
     ideology = "<https://w3id.org/kg-inspection/category/ideology>"
     assert f"?problem dcterms:subject {ideology} ." in by_label
+
+
+# --- limit --------------------------------------------------------------------
+
+# Beyond CALLS: more combinations of the options that choose the rows kept by
+# the regulations query's subqueries, each of which must keep the same rows.
+LIMITED = CALLS + [
+    ("regulations", {"relation": "cites", "min_notices": 2}),
+    ("regulations", {"relation": "studies", "kind": "law"}),
+    ("regulations", {"kind": "party_regulation", "min_notices": 3}),
+    ("regulations", {"relation": "enacts"}),
+]
+
+
+def _limits(rows: int) -> list[int]:
+    """Limits around the edges of an answer of `rows` rows: the first row, one
+    short, exactly all, one over."""
+    return sorted({n for n in (1, 2, rows - 1, rows, rows + 1) if n >= 1})
+
+
+@pytest.mark.parametrize(("name", "params"), LIMITED)
+def test_limit_keeps_the_first_rows_of_the_whole_answer(
+    build: Path, name: str, params: dict[str, Any]
+) -> None:
+    whole = run_named(name, store_dir=build / "store", **params)
+    assert not whole.more and whole.limit is None
+    assert whole.rows
+    for limit in _limits(len(whole.rows)):
+        first = run_named(name, store_dir=build / "store", limit=limit, **params)
+        assert first.columns == whole.columns
+        assert first.rows == whole.rows[:limit], (params, limit)
+        assert first.more == (limit < len(whole.rows)), (params, limit)
+    every = run_named(name, store_dir=build / "store", limit=0, **params)
+    assert every.rows == whole.rows and not every.more
+
+
+def test_limit_asks_one_row_more_right_after_an_order() -> None:
+    for name in QUERY_NAMES:
+        lines = query_text(name, limit=7).rstrip("\n").splitlines()
+        assert not any("# PARAM limit" in line for line in lines), name
+        cuts = [i for i, line in enumerate(lines) if line.strip() == "LIMIT 8"]
+        assert cuts, name
+        assert all(lines[i - 1].strip().startswith("ORDER BY") for i in cuts), name
+        if name != "regulations":  # its subqueries choose the rows kept
+            assert cuts == [len(lines) - 1], name
+
+
+def test_unlimited_regulations_are_sorted_with_ties_in_one_order(build: Path) -> None:
+    rows = _ask(build, "regulations", limit=0)
+    assert rows == _ask(build, "regulations")
+    keys = [(-int(str(r["notices"])), str(r["regulation_label"]), str(r["regulation"]))
+            for r in rows]
+    assert keys == sorted(keys)
+
+
+def _kg_query(build: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["query", *args, "-o", str(build)])
+
+
+def test_cli_limit_footer_says_rows_were_left_out(build: Path) -> None:
+    whole = run_named("regulations", store_dir=build / "store")
+    assert len(whole.rows) > 2
+    for fmt in ("table", "markdown"):
+        shown = _kg_query(build, "regulations", "--limit", "2", "--format", fmt)
+        assert shown.exit_code == 0, shown.output
+        assert shown.stderr == ""
+        footer = shown.stdout.rstrip("\n").splitlines()[-1]
+        assert footer == ("(first 2 rows; --limit 0 lists all; IRI columns "
+                          "regulation in --format csv or json)"), fmt
+        labels = [str(r[0]) for r in whole.rows]
+        listed = [label for label in labels if label in shown.stdout]
+        assert listed == labels[:2], fmt
+
+
+def test_cli_limit_footer_counts_rows_when_none_were_left_out(build: Path) -> None:
+    rows = len(run_named("regulations", store_dir=build / "store").rows)
+    for limit in (str(rows), "0"):
+        shown = _kg_query(build, "regulations", "--limit", limit,
+                          "--format", "markdown")
+        assert shown.exit_code == 0, shown.output
+        assert shown.stderr == ""
+        assert shown.stdout.rstrip("\n").splitlines()[-1] == (
+            f"({rows} rows; IRI columns regulation in --format csv or json)")
+
+
+def test_cli_limit_note_goes_to_stderr_for_csv_and_json(build: Path) -> None:
+    whole = run_named("inspections", store_dir=build / "store")
+    assert len(whole.rows) > 3
+    csv_out = _kg_query(build, "inspections", "--limit", "3", "--format", "csv")
+    assert csv_out.exit_code == 0, csv_out.output
+    assert csv_out.stdout.splitlines()[1:] == [
+        ",".join(cell or "" for cell in row) for row in whole.rows[:3]]
+    assert csv_out.stderr == "kg: first 3 rows; --limit 0 lists all\n"
+    json_out = _kg_query(build, "inspections", "--limit", "1", "--format", "json")
+    assert json_out.exit_code == 0, json_out.output
+    assert json.loads(json_out.stdout) == _records(whole)[:1]
+    assert json_out.stderr == "kg: first row; --limit 0 lists all\n"
+    for fmt in ("csv", "json"):  # nothing left out: nothing said
+        every = _kg_query(build, "inspections", "--limit", str(len(whole.rows)),
+                          "--format", fmt)
+        assert every.exit_code == 0 and every.stderr == "", every.output
+
+
+def test_cli_shows_the_first_100_rows_unless_told(build: Path) -> None:
+    whole = run_named("measures", store_dir=build / "store")
+    assert len(whole.rows) > 100, "the example build has too few measures"
+    shown = _kg_query(build, "measures", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout) == _records(whole)[:100]
+    assert shown.stderr == "kg: first 100 rows; --limit 0 lists all\n"
+    every = _kg_query(build, "measures", "--format", "json", "--limit", "0")
+    assert json.loads(every.stdout) == _records(whole)
+    assert every.stderr == ""
+
+
+def test_cli_explain_shows_the_limit_asked(build: Path) -> None:
+    shown = _kg_query(build, "timeline", "--limit", "4", "--explain")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stderr.rstrip("\n").endswith(
+        "ORDER BY ?date ?step ?notice_id\nLIMIT 5")
+
+
+@pytest.mark.parametrize("value", ["-1", "ten", "1.5", ""])
+def test_cli_refuses_a_limit_that_is_not_a_whole_number(
+    build: Path, value: str
+) -> None:
+    refused = _kg_query(build, "regulations", "--limit", value)
+    assert refused.exit_code == 2
+    assert "Invalid value for '--limit'" in refused.stderr
+    assert refused.stdout == ""
 
 
 # --- the same answers from a SPARQL server --------------------------------------
@@ -517,6 +656,9 @@ def test_server_gives_the_same_answers(build: Path, pushed: str) -> None:
         assert remote.columns == local.columns, name
         assert remote.rows == local.rows, (name, params)
         assert local.rows, (name, params)
+        first = run_named(name, store_dir=build / "store", endpoint=pushed, limit=2,
+                          **params)
+        assert (first.rows, first.more) == (local.rows[:2], len(local.rows) > 2)
     for path in sorted(EXAMPLES.glob("*.rq")):
         text = path.read_text("utf-8")
         local = run_query(text, build / "store", None)

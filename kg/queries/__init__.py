@@ -11,6 +11,12 @@ by a SPARQL term built from the validated value (an integer, an IRI minted by
 `kg.rdf.iri`, or an escaped string literal). A parameter left out leaves the
 line a comment, so every file also runs as it is (``kg sparql -f``).
 
+Every query takes ``limit``, marked ``# PARAM limit: LIMIT $value`` where the
+first rows are known: after the final ORDER BY, and in `regulations` also in
+the subqueries that pick the rows before the other columns are looked up. A
+limit of N asks SPARQL for N + 1 rows, so that `run_named` can tell whether
+rows were left out (`Answer.more`) and still give N; 0 asks for every row.
+
 The queries read every notice graph with ``GRAPH ?g { … }`` patterns and
 never the default graph: the embedded store's default graph is the union of
 all graphs, but a SPARQL server's is not (SPARQL 1.1 Query §13.3), and the same
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -49,12 +56,30 @@ class QueryError(KgError):
     """An unknown query name or a parameter value a query cannot take."""
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The rows of a named query: every row, or the first `limit`."""
+
+    result: QueryResult
+    limit: int | None  # None: every row was asked for
+    more: bool  # the query has rows past `limit`, left out of `result`
+
+    @property
+    def columns(self) -> list[str]:
+        return self.result.columns
+
+    @property
+    def rows(self) -> list[list[str | None]]:
+        return self.result.rows
+
+
 def query_text(name: str, **params: object) -> str:
     """The SPARQL text of query `name` with `params` filled in.
 
     A parameter whose value is None counts as not given, so a caller can pass
-    every option it has; a parameter the query does not take, or a value that
-    is not valid for it, raises `QueryError`.
+    every option it has (``limit=0``, every row, leaves the text as it is too);
+    a parameter the query does not take, or a value that is not valid for it,
+    raises `QueryError`.
     """
     text = _template(name)
     accepted = sorted({m["name"] for m in _MARKER.finditer(text)})
@@ -68,7 +93,7 @@ def query_text(name: str, **params: object) -> str:
 
     def fill(match: re.Match[str]) -> str:
         term = terms.get(match["name"])
-        if term is None:
+        if term is None:  # not given, or a value that asks for nothing
             return match[0]
         return match["indent"] + match["fragment"].replace("$value", term)
 
@@ -77,10 +102,18 @@ def query_text(name: str, **params: object) -> str:
 
 def run_named(
     name: str, *, store_dir: Path, endpoint: str | None = None, **params: object
-) -> QueryResult:
+) -> Answer:
     """Run query `name` against the store in `store_dir`, or against the SPARQL
-    query service at `endpoint`."""
-    return run_query(query_text(name, **params), store_dir=store_dir, endpoint=endpoint)
+    query service at `endpoint`; with ``limit=N`` (N ≥ 1), the first N rows."""
+    result = run_query(query_text(name, **params), store_dir=store_dir,
+                       endpoint=endpoint)
+    asked = params.get("limit")
+    fetched = None if asked is None else _term(name, "limit", asked)
+    if fetched is None:
+        return Answer(result, limit=None, more=False)
+    limit = int(fetched) - 1
+    return Answer(QueryResult(result.columns, result.cells[:limit]), limit=limit,
+                  more=len(result.cells) > limit)
 
 
 def _template(name: str) -> str:
@@ -97,7 +130,7 @@ def _option(parameter: str) -> str:
 # --- parameter values → SPARQL terms ------------------------------------------
 
 
-def _term(query: str, parameter: str, value: object) -> str:
+def _term(query: str, parameter: str, value: object) -> str | None:
     converter = _CONVERTERS.get((query, parameter)) or _CONVERTERS[("*", parameter)]
     try:
         return converter(value)
@@ -107,13 +140,26 @@ def _term(query: str, parameter: str, value: object) -> str:
 
 
 def _count(value: object) -> str:
-    # bool is an int subclass; True is not a count anybody means.
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise TypeError("must be a whole number")
-    number = int(value) if isinstance(value, int) else _parse_int(value)
+    number = _whole_number(value)
     if number < 1:
         raise ValueError("must be 1 or more")
     return str(number)
+
+
+def _limit(value: object) -> str | None:
+    """--limit N as the LIMIT asked of SPARQL: one row more than N, to tell
+    whether rows were left out; None (no LIMIT) for 0, every row."""
+    number = _whole_number(value)
+    if number < 0:
+        raise ValueError("must be 0 (every row) or more")
+    return str(number + 1) if number else None
+
+
+def _whole_number(value: object) -> int:
+    # bool is an int subclass; True is not a count anybody means.
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError("must be a whole number")
+    return int(value) if isinstance(value, int) else _parse_int(value)
 
 
 def _parse_int(text: str) -> int:
@@ -179,7 +225,10 @@ def _category(value: object) -> str:
     return _choice(value, choices)
 
 
-_CONVERTERS: Final[dict[tuple[str, str], Callable[[object], str]]] = {
+# A converter gives the SPARQL term of a value, or None for a value that asks
+# for nothing (limit 0) and leaves the marker line a comment.
+_CONVERTERS: Final[dict[tuple[str, str], Callable[[object], str | None]]] = {
+    ("*", "limit"): _limit,
     ("*", "min_notices"): _count,
     ("*", "kind"): _document_kind,
     ("*", "relation"): _relation,
