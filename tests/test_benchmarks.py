@@ -11,21 +11,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_bench_smoke_run_prints_the_results_table(tmp_path: Path) -> None:
+    readme = ROOT / "benchmarks" / "README.md"
+    before = readme.read_bytes()
     completed = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--sizes", "20",
+        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--sizes", "100",
          "--smoke", "--workdir", str(tmp_path)],
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     lines = completed.stdout.splitlines()
     header = next(line for line in lines if line.startswith("| notices |"))
-    row = next(line for line in lines if line.startswith("| 20 |"))
+    row = next(line for line in lines if line.startswith("| 100 |"))
     assert row.count("|") == header.count("|")
     assert "no-change rebuild" in header and "query regulations s" in header
-    assert any(line.startswith("- N=20: extraction at") for line in lines)
+    assert "one-file rebuild with dumps s" in header and "all rows s" in header
+    assert any(line.startswith("- N=100: extraction at") for line in lines)
     # --smoke never rewrites the README's results.
-    readme = ROOT / "benchmarks" / "README.md"
-    assert not readme.exists() or "| 20 |" not in readme.read_text(encoding="utf-8")
+    assert readme.read_bytes() == before
 
 
 def test_make_corpus_is_deterministic_and_distinct(tmp_path: Path) -> None:
