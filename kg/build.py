@@ -50,14 +50,13 @@ from kg.errors import InputError, KgError
 from kg.export import notice_to_dict
 from kg.ingest import CONVERT_HINT, UNSUPPORTED_SUFFIXES, open_input, read_source
 from kg.link import Gazetteer
-from kg.model import Relation
 from kg.pipeline import extract_source
 from kg.rdf import iri
 from kg.rdf.build import build_activity_quads, notice_quads, to_nquads, to_turtle
 from kg.rdf.ontology import ontology_files, static_quads
 from kg.rdf.summary import (
-    ALL,
     SUMMARY_GRAPH,
+    SUMMARY_GRAPHS,
     ScopedCitation,
     notice_citations,
     notice_date,
@@ -628,7 +627,7 @@ def _describe_build(
     notices = sorted({r["notice_id"] for r in files.values() if r.get("graph")})
     activity = build_activity_quads(
         [iri.notice_iri(n) for n in notices], kg.__version__, started,
-        datetime.now(UTC), generated=[SUMMARY_GRAPH],
+        datetime.now(UTC), generated=list(SUMMARY_GRAPHS.values()),
     )
     graph = iri.build_iri(started).value
     if previous and previous != graph:
@@ -649,12 +648,13 @@ def _summarise(store: Store, cache: BuildCache, out: Path) -> None:
             keys = dirty[start:start + SUMMARY_KEYS_PER_UPDATE]
             quads = [q for of_key in usages(cache.citations(keys))
                      for q in usage_quads(of_key)]
-            store.replace_subjects(SUMMARY_GRAPH.value, _usage_nodes(keys), quads)
+            store.replace_subjects(_usage_nodes(keys), quads)
             cache.clean(keys)
         return
     # A key at a time, loaded in batches: at 10,000 notices the graph is
     # ~1.5 M quads, which as Quad objects held ~1 GB.
-    store.remove_graph(SUMMARY_GRAPH.value)
+    for graph in SUMMARY_GRAPHS.values():
+        store.remove_graph(graph.value)
     chunk: list[bytes] = []
     size = 0
     for of_key in usages(cache.citations()):
@@ -667,10 +667,10 @@ def _summarise(store: Store, cache: BuildCache, out: Path) -> None:
     cache.clean(dirty)
 
 
-def _usage_nodes(keys: Sequence[str]) -> list[str]:
-    """Every usage node the summary graph can have for `keys`, in any scope."""
-    scopes = (ALL, *(relation.value for relation in Relation))
-    return [iri.usage_iri(key, scope).value for key in keys for scope in scopes]
+def _usage_nodes(keys: Sequence[str]) -> dict[str, list[str]]:
+    """Every usage node the summary graphs can have for `keys`, per graph."""
+    return {graph.value: [iri.usage_iri(key, scope).value for key in keys]
+            for scope, graph in SUMMARY_GRAPHS.items()}
 
 
 def _quad_count(store: Store, files: dict[str, dict[str, Any]]) -> int:

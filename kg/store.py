@@ -32,7 +32,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal as TypingLiteral
@@ -156,24 +156,30 @@ class Store:
             self.add_nquads(b"".join(new))
 
     def replace_subjects(
-        self, graph_iri: str, subjects: Sequence[str], quads: Sequence[ox.Quad]
+        self, subjects: Mapping[str, Sequence[str]], quads: Sequence[ox.Quad]
     ) -> None:
-        """In graph `graph_iri`, remove every triple about `subjects` and add
-        `quads` (in that graph), in one transaction (one SPARQL update:
+        """Remove every triple about the subjects given per graph IRI, and add
+        `quads` (in those graphs), in one transaction (one SPARQL update:
         SPARQL 1.1 Update §3.1.3 DELETE/WHERE, §3.1.1 INSERT DATA)."""
-        values = " ".join(f"<{s}>" for s in subjects)
-        body = _serialized([q.triple for q in quads], ox.RdfFormat.N_TRIPLES)
+        values = "\n".join(f"  (<{graph}> <{subject}>)"
+                           for graph, of_graph in subjects.items()
+                           for subject in of_graph)
+        blocks = []
+        for graph in subjects:
+            node = ox.NamedNode(graph)
+            triples = [q.triple for q in quads if q.graph_name == node]
+            body = _serialized(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            blocks.append(f"GRAPH <{graph}> {{\n{body}}}")
         update = (
-            f"DELETE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}\n"
-            f"WHERE {{ GRAPH <{graph_iri}> {{\n"
-            f"  VALUES ?s {{ {values} }} ?s ?p ?o }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body.decode('utf-8')}}} }}"
+            "DELETE { GRAPH ?g { ?s ?p ?o } }\n"
+            f"WHERE {{ VALUES (?g ?s) {{\n{values}\n}} GRAPH ?g {{ ?s ?p ?o }} }} ;\n"
+            f"INSERT DATA {{\n{chr(10).join(blocks)}\n}}"
         )
         try:
             self._store.update(update)
         except (OSError, SyntaxError) as error:
-            raise StoreError(f"{self.path}: cannot update graph {graph_iri} "
-                             f"({error})") from error
+            raise StoreError(f"{self.path}: cannot update graphs "
+                             f"{', '.join(subjects)} ({error})") from error
 
     def add_nquads(self, data: bytes) -> None:
         """Add the quads of N-Quads `data` by bulk load (see `load_graphs`):

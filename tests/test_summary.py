@@ -43,10 +43,13 @@ SUMMARY = (
     PREFIXES
     + """
 SELECT ?regulation ?scope ?notices ?mentions ?bares WHERE {
-  GRAPH <https://w3id.org/kg-inspection/summary> {
+  GRAPH ?summary {
     ?u kg:regulation ?regulation ; kg:scope ?scope ; kg:noticeCount ?notices ;
        kg:mentionCount ?mentions ; kg:bareMentionCount ?bares .
   }
+  # each scope's usages are in the graph of that scope
+  FILTER (?summary = IF(?scope = "all", <https://w3id.org/kg-inspection/summary>,
+                        IRI(CONCAT("https://w3id.org/kg-inspection/summary/", ?scope))))
 }
 """
 )
@@ -119,12 +122,12 @@ def test_summary_is_deterministic_and_independent_of_notice_order() -> None:
     assert ("lastDate", "2022-01-01") in values
 
 
-def summary_triples(out: Path) -> set[tuple[str, str, str]]:
+def summary_triples(out: Path) -> set[tuple[str, str, str, str]]:
     store = ox.Store.read_only(str(out / "store"))
-    graph = ox.NamedNode("https://w3id.org/kg-inspection/summary")
     return {
-        (str(q.subject), str(q.predicate), str(q.object))
-        for q in store.quads_for_pattern(None, None, None, graph)
+        (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+        for q in store
+        if str(q.graph_name).startswith("<https://w3id.org/kg-inspection/summary")
     }
 
 
@@ -158,11 +161,14 @@ def test_a_rebuild_updates_the_summary_of_changed_regulations_to_a_fresh_builds(
     assert after == summary_triples(fresh)
     assert after != before
     # sanmen's ids left every list; luozhuang's lost regulations left the graph
-    ids = {o for _, p, o in after if p.endswith("#noticeIds>")}
+    ids = {o for _, p, o, _ in after if p.endswith("#noticeIds>")}
     assert not any("sanmen-2023" in i for i in ids)
-    assert any("sanmen-2023" in i for _, p, i in before if p.endswith("#noticeIds>"))
-    nodes = {s for s, _, _ in after}
-    assert len(nodes) < len({s for s, _, _ in before})
+    assert any("sanmen-2023" in i for _, p, i, _ in before
+               if p.endswith("#noticeIds>"))
+    nodes = {s for s, _, _, _ in after}
+    assert len(nodes) < len({s for s, _, _, _ in before})
+    assert {g for _, _, _, g in after} == {g for _, _, _, g in before}
+    assert len({g for _, _, _, g in after}) >= 3  # all, and relations' graphs
 
 
 def test_the_build_activity_generated_the_summary_graph(tmp_path: Path) -> None:

@@ -209,6 +209,14 @@ def _relation(value: object) -> str:
     return _choice(value, {r.value: _literal(r.value) for r in Relation})
 
 
+def _relation_summary(value: object) -> str:
+    """A relation as the summary graph of its usages (kg.rdf.summary)."""
+    from kg.rdf.iri import summary_graph_iri
+
+    return _choice(value, {r.value: _iri(summary_graph_iri(r.value).value)
+                           for r in Relation})
+
+
 def _category(value: object) -> str:
     """A category of ontology/categories.ttl by its id or its Chinese label."""
     from kg.extract.categories import categories
@@ -234,4 +242,5 @@ _CONVERTERS: Final[dict[tuple[str, str], Callable[[object], str | None]]] = {
     ("*", "relation"): _relation,
     ("*", "category"): _category,
     ("measures", "kind"): _measure_kind,
+    ("regulations", "relation"): _relation_summary,
 }

@@ -181,9 +181,12 @@ def document_kind_iri_of(kind: str) -> NamedNode:
     return document_kind_iri(RegulationKind(kind))
 
 
-def summary_graph_iri() -> NamedNode:
-    """The graph of corpus-wide summaries (kg.rdf.summary), rebuilt by each build."""
-    return NamedNode(f"{BASE}summary")
+def summary_graph_iri(scope: str = "all") -> NamedNode:
+    """The graph of corpus-wide regulation usages (kg.rdf.summary) in one
+    scope: "all" mentions (…/summary), or one relation's (…/summary/cites)."""
+    if scope == "all":
+        return NamedNode(f"{BASE}summary")
+    return NamedNode(f"{BASE}summary/{_segment(scope)}")
 
 
 def usage_iri(key: str, scope: str) -> NamedNode:

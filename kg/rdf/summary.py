@@ -6,12 +6,15 @@ times that at 10,000 on Oxigraph. Users ask "which regulations recur?" first
 and often, so the build keeps the answer: each worker reduces its notice to
 `Citation`s (one per regulation it mentions), the build cache keeps them as
 `ScopedCitation` rows (kg/buildcache.py), and after every build that changed
-something the writer rewrites, in the graph `SUMMARY_GRAPH`, the usage nodes
-of the regulations whose citations changed: a `kg:RegulationUsage` node per
-regulation (all mentions) and per regulation and relation. The nodes are
-derived data (the build activity that last revised them `prov:generated` the
-graph), and every figure can be checked against the notice graphs
-(tests/test_summary.py does).
+something the writer rewrites the usage nodes of the regulations whose
+citations changed: a `kg:RegulationUsage` node per regulation for all its
+mentions, in the graph `SUMMARY_GRAPH`, and per regulation and relation, in a
+graph per relation (`SUMMARY_GRAPHS`). A graph per scope, so that ranking the
+regulations of one scope reads one index range (`?usage kg:noticeCount ?n`
+in that graph) instead of joining every usage with its scope: at 10,000
+notices 0.1 s instead of 0.6. The nodes are derived data (the build activity
+that last revised them `prov:generated` the graphs), and every figure can be
+checked against the notice graphs (tests/test_summary.py does).
 """
 
 from __future__ import annotations
@@ -29,8 +32,11 @@ from kg.model import Notice, Relation
 from kg.rdf import iri
 from kg.rdf.namespaces import ox_eli, ox_kg, ox_rdf, ox_skos, ox_xsd
 
-SUMMARY_GRAPH = iri.summary_graph_iri()
 ALL = "all"  # the scope of the usage node that counts every mention
+SUMMARY_GRAPH = iri.summary_graph_iri(ALL)
+# The graph of each scope: ALL, then each relation.
+SUMMARY_GRAPHS = {scope: iri.summary_graph_iri(scope)
+                  for scope in (ALL, *(r.value for r in Relation))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +220,8 @@ def usage_quads(of_key: Sequence[Usage]) -> list[Quad]:
                                                      datatype=ox_xsd.date)))
             triples.append((ox_kg.lastDate, Literal(usage.last_date,
                                                     datatype=ox_xsd.date)))
-        quads += [Quad(node, p, o, SUMMARY_GRAPH) for p, o in triples]
+        graph = SUMMARY_GRAPHS[usage.scope]
+        quads += [Quad(node, p, o, graph) for p, o in triples]
     return quads
 
 
