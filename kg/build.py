@@ -36,35 +36,29 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.progress import Progress
+from typing import TYPE_CHECKING, Any
 
 import kg
 from kg import buildreport
 from kg.buildcache import FORMAT as CACHE_FORMAT
 from kg.buildcache import BuildCache, read_cache
 from kg.buildreport import AbsentNotice, BuildReport, FileEntry
-from kg.errors import InputError, KgError
-from kg.export import notice_to_dict
-from kg.ingest import CONVERT_HINT, UNSUPPORTED_SUFFIXES, open_input, read_source
-from kg.link import Gazetteer
-from kg.pipeline import extract_source
-from kg.rdf import iri
-from kg.rdf.build import build_activity_quads, notice_quads, to_nquads, to_turtle
-from kg.rdf.ontology import ontology_files, static_quads
-from kg.rdf.summary import (
-    SUMMARY_GRAPH,
-    SUMMARY_GRAPHS,
-    ScopedCitation,
-    notice_citations,
-    notice_date,
-    scoped_citations,
-    usage_quads,
-    usages,
-)
+from kg.errors import InputError
+from kg.ingest import CONVERT_HINT, UNSUPPORTED_SUFFIXES, open_input
+from kg.rdf.ontology import ontology_files
 from kg.store import Store, atomic_path
+
+# The extractors, jieba and the RDF mapping are imported where they are used
+# (kg.buildworker, the summary and the build activity): a build with nothing
+# to do needs none of them, and importing them took 0.3 s of its 0.4.
+if TYPE_CHECKING:
+    from kg.buildworker import Result
+    from kg.rdf.summary import ScopedCitation
+
+    # The graphs of a batch (IRI, N-Quads), and the cache records to commit
+    # once they are loaded (input key, record, citations).
+    _LoadJob = tuple[list[tuple[str, bytes]],
+                     list[tuple[str, dict[str, Any], tuple[ScopedCitation, ...]]]]
 
 SUFFIXES = (".txt", ".htm", ".html")
 CACHE_FILE = ".kg-cache.sqlite"  # kg.buildcache
@@ -100,23 +94,6 @@ class _Input:
     sha256: str
     notice_id: str
     id_note: str = ""  # why notice_id is not the file stem
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Result:
-    """What a worker sends back: small and picklable, no model objects."""
-
-    notice_id: str
-    graph: str = ""
-    nquads: bytes = b""
-    turtle: bytes = b""
-    json_text: str = ""
-    warnings: tuple[str, ...] = ()
-    triples: int = 0
-    error: str = ""
-    cacheable: bool = True  # False for internal errors: retry them next time
-    date: str | None = None  # the notice's date in the summary graph
-    citations: tuple[ScopedCitation, ...] = ()  # what it adds to the summary
 
 
 def build_corpus(
@@ -179,7 +156,7 @@ def build_corpus(
                             # summary graph and the dumps may be stale.
                             "outputs_current": False})
             loader = _Loader(store, cache)
-            batch: list[tuple[_Input, _Result]] = []
+            batch: list[tuple[_Input, Result]] = []
             try:
                 for item, result in _extract_all(pending, jobs, gazetteers, progress):
                     batch.append((item, result))
@@ -366,7 +343,7 @@ def _identify(
         try:
             digest = _sha256(Path(path))
         except InputError as error:
-            entries.append(FileEntry(path, buildreport.FAILED, _reason(error)))
+            entries.append(FileEntry(path, buildreport.FAILED, error.without_path))
             continue
         if digest in first_with:
             entries.append(FileEntry(path, buildreport.SKIPPED,
@@ -393,59 +370,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _reason(error: InputError) -> str:
-    """The message of `error` without its path, which the report gives."""
-    return error.reason + (f" ({error.hint})" if error.hint else "")
-
-
 # --- extraction in worker processes ------------------------------------------
-
-_gazetteer: Gazetteer | None = None  # one per worker process
-
-
-def _start_worker(gazetteers: list[Path]) -> None:
-    global _gazetteer
-    _gazetteer = Gazetteer.load(gazetteers)
-
-
-def _extract(item: _Input) -> _Result:
-    """Runs in a worker: one file → its quads and JSON, or why it failed."""
-    try:
-        source = read_source(item.path)
-        if source.sha256 != item.sha256:
-            return _Result(item.notice_id, error="changed while being built; "
-                           "run kg build again", cacheable=False)
-        notice = extract_source(source, _gazetteer)
-        if notice.id != item.notice_id:
-            notice = dataclasses.replace(notice, id=item.notice_id)
-        quads = notice_quads(notice)
-        return _Result(
-            notice.id,
-            graph=iri.notice_iri(notice.id).value,
-            nquads=to_nquads(quads),
-            turtle=to_turtle(q.triple for q in quads),
-            json_text=json.dumps(notice_to_dict(notice), ensure_ascii=False,
-                                 indent=2) + "\n",
-            warnings=tuple(dict.fromkeys(source.warnings + notice.warnings)),
-            triples=len(quads),
-            date=notice_date(notice),
-            citations=tuple(scoped_citations(notice.id, notice_date(notice),
-                                             notice_citations(notice))),
-        )
-    except InputError as error:  # its message starts with the path: say it once
-        return _Result(item.notice_id, error=_reason(error))
-    except KgError as error:
-        return _Result(item.notice_id, error=str(error))
-    except Exception as error:  # noqa: BLE001 - one bad file must not stop the batch
-        return _Result(
-            item.notice_id, cacheable=False,
-            error=f"internal error {type(error).__name__}: {error} (please report)",
-        )
-
 
 def _extract_all(
     items: list[_Input], jobs: int | None, gazetteers: list[Path], progress: bool
-) -> Iterator[tuple[_Input, _Result]]:
+) -> Iterator[tuple[_Input, Result]]:
     """(input, result) in input order, extracted by a pool of processes with
     a bounded window of results in flight. A worker that dies (killed, out of
     memory) fails the file it held and the pool is started again."""
@@ -453,6 +382,11 @@ def _extract_all(
         return
     workers = jobs or os.cpu_count() or 1
     queue = deque(items)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from kg import buildworker
+
     console = Console(stderr=True)  # stdout may be piped; the bar is for people
     with Progress(console=console, disable=not progress, transient=True) as bar:
         task = bar.add_task("extracting", total=len(items))
@@ -460,20 +394,22 @@ def _extract_all(
             # spawn, not fork: the parent holds the store's RocksDB threads.
             with concurrent.futures.ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(gazetteers,),
+                initializer=buildworker.start_worker, initargs=(gazetteers,),
             ) as pool:
-                window: deque[tuple[_Input, concurrent.futures.Future[_Result]]] = (
+                window: deque[tuple[_Input, concurrent.futures.Future[Result]]] = (
                     deque())
                 while queue or window:
                     while queue and len(window) < workers * WINDOW_PER_WORKER:
                         item = queue.popleft()
-                        window.append((item, pool.submit(_extract, item)))
+                        window.append((item, pool.submit(
+                            buildworker.extract, item.path, item.sha256,
+                            item.notice_id)))
                     item, future = window.popleft()
                     try:
                         result = future.result()
                     except BrokenProcessPool:
                         queue.extendleft(reversed([i for i, _ in window]))
-                        yield item, _Result(
+                        yield item, buildworker.Result(
                             item.notice_id, cacheable=False,
                             error="internal error: the worker process died "
                             "extracting it (out of memory?)")
@@ -530,14 +466,8 @@ class _Loader:
             raise self._error
 
 
-# The graphs of a batch (IRI, N-Quads), and the cache records to commit once
-# they are loaded (input key, record, citations).
-_LoadJob = tuple[list[tuple[str, bytes]],
-                 list[tuple[str, dict[str, Any], tuple[ScopedCitation, ...]]]]
-
-
 def _write_batch(
-    batch: list[tuple[_Input, _Result]], loader: _Loader, out: Path,
+    batch: list[tuple[_Input, Result]], loader: _Loader, out: Path,
     entries: list[FileEntry], records: dict[str, dict[str, Any]],
 ) -> None:
     """Write each notice's files and report entry, and give the loader the
@@ -557,7 +487,7 @@ def _write_batch(
 
 
 def _write_notice(
-    item: _Input, result: _Result, out: Path
+    item: _Input, result: Result, out: Path
 ) -> tuple[FileEntry, dict[str, Any] | None]:
     """The files of one stored result; the report entry and the cache record
     (None: do not remember this outcome)."""
@@ -623,6 +553,11 @@ def _describe_build(
 ) -> str:
     """Replace the ontology graph and the last build's activity graph (PROV-O)
     with this build's; the IRI of the new activity graph."""
+    from kg.rdf import iri
+    from kg.rdf.build import build_activity_quads
+    from kg.rdf.ontology import static_quads
+    from kg.rdf.summary import SUMMARY_GRAPHS
+
     store.replace_graph(iri.ONTOLOGY.value, static_quads())
     notices = sorted({r["notice_id"] for r in files.values() if r.get("graph")})
     activity = build_activity_quads(
@@ -640,6 +575,9 @@ def _summarise(store: Store, cache: BuildCache, out: Path) -> None:
     """Bring the summary graph up to date with the citations in the cache
     (kg.rdf.summary): rewrite the usages of the regulations whose citations
     changed, or the whole graph when it is missing or most of it changed."""
+    from kg.rdf.build import to_nquads
+    from kg.rdf.summary import SUMMARY_GRAPH, SUMMARY_GRAPHS, usage_quads, usages
+
     dirty = cache.dirty_keys()
     if store.contains_graph(SUMMARY_GRAPH.value) and (
         len(dirty) < SUMMARY_REWRITE_SHARE * cache.key_count()
@@ -669,6 +607,9 @@ def _summarise(store: Store, cache: BuildCache, out: Path) -> None:
 
 def _usage_nodes(keys: Sequence[str]) -> dict[str, list[str]]:
     """Every usage node the summary graphs can have for `keys`, per graph."""
+    from kg.rdf import iri
+    from kg.rdf.summary import SUMMARY_GRAPHS
+
     return {graph.value: [iri.usage_iri(key, scope).value for key in keys]
             for scope, graph in SUMMARY_GRAPHS.items()}
 

@@ -22,9 +22,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kg.rdf.summary import ScopedCitation
+if TYPE_CHECKING:  # imported where rows are made: it imports the extractors
+    from kg.rdf.summary import ScopedCitation
 
 FORMAT = 3  # 3: SQLite (1, 2: JSON)
 # path, sha256, notice_id, graph, and error or warnings, triples, date
@@ -143,6 +144,8 @@ class BuildCache:
 
     def citations(self, keys: Iterable[str] | None = None) -> Iterator[ScopedCitation]:
         """The citation rows of `keys` (None: all), sorted by key and scope."""
+        from kg.rdf.summary import ScopedCitation
+
         if keys is None:
             cursor = self._db.execute(
                 f"SELECT {_COLUMNS} FROM citations ORDER BY key, scope")

@@ -21,6 +21,11 @@ class InputError(KgError):
             message += f" ({hint})"
         super().__init__(message)
 
+    @property
+    def without_path(self) -> str:
+        """The message without its path, for a report that gives the path."""
+        return self.reason + (f" ({self.hint})" if self.hint else "")
+
 
 class NotANoticeError(InputError):
     """The text decodes fine but is not an inspection rectification notice."""

@@ -40,7 +40,6 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.rdf.namespaces import PREFIXES
 
 DumpFormat = TypingLiteral["trig", "turtle"]
 
@@ -191,7 +190,7 @@ class Store:
 
     def graph_turtle(self, graph_iri: str) -> bytes:
         """The triples of one named graph as Turtle with our prefixes."""
-        data = self._store.dump(format=ox.RdfFormat.TURTLE, prefixes=PREFIXES,
+        data = self._store.dump(format=ox.RdfFormat.TURTLE, prefixes=_prefixes(),
                                 from_graph=ox.NamedNode(graph_iri))
         assert data is not None  # dump returns the bytes when given no output
         return data
@@ -241,7 +240,7 @@ class Store:
             try:
                 if fmt == "trig":
                     self._store.dump(
-                        temporary, format=ox.RdfFormat.TRIG, prefixes=PREFIXES
+                        temporary, format=ox.RdfFormat.TRIG, prefixes=_prefixes()
                     )
                 else:
                     # Not CONSTRUCT: it removes the repeats by holding every
@@ -249,7 +248,7 @@ class Store:
                     union = self._store.quads_for_pattern(None, None, None, None)
                     ox.serialize(
                         (quad.triple for quad in union), temporary,
-                        format=ox.RdfFormat.TURTLE, prefixes=PREFIXES,
+                        format=ox.RdfFormat.TURTLE, prefixes=_prefixes(),
                     )
             except OSError as error:
                 raise StoreError(f"{path}: cannot write the dump ({error})") from error
@@ -288,6 +287,15 @@ class Store:
             return
         self.flush()
         del self._store
+
+
+def _prefixes() -> dict[str, str]:
+    """Our prefixes, for Turtle and TriG. Imported when first serialising:
+    kg.rdf.namespaces imports rdflib (0.06 s), which opening a store, loading
+    and querying do not need."""
+    from kg.rdf.namespaces import PREFIXES
+
+    return PREFIXES
 
 
 @contextlib.contextmanager

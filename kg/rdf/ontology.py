@@ -14,7 +14,6 @@ import pyoxigraph
 from pyoxigraph import Quad, RdfFormat
 
 from kg.errors import InputError
-from kg.rdf.iri import ONTOLOGY
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "data" / "ontology"
 
@@ -50,6 +49,10 @@ def shapes_file() -> Path:
 def static_quads() -> tuple[Quad, ...]:
     """The ontology and concept schemes, in the graph named by the ontology IRI,
     sorted like the notice graphs; parsed once per process."""
+    # Here, not at the top: kg.rdf.iri imports jieba (through kg.link) and
+    # rdflib, which `ontology_files` (a build's fingerprint) does not need.
+    from kg.rdf.iri import ONTOLOGY
+
     quads: set[Quad] = set()
     for path in ontology_files():
         try:
