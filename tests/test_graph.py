@@ -180,6 +180,8 @@ def test_site_writes_index_overview_and_a_page_per_notice(
 ) -> None:
     from kg.site import write_site
 
+    for dump in ("graph.ttl", "graph.trig"):  # the index links those there are
+        (tmp_path / dump).write_text("", encoding="utf-8")
     written = write_site(store, tmp_path)
     names = {path.relative_to(tmp_path).as_posix() for path in written}
     assert {"index.html", "graph.html"} <= names
