@@ -71,9 +71,11 @@ WINDOW_PER_WORKER = 16
 # N-Quads per bulk load into the store: the loader's cost per quad falls with
 # the batch and its memory grows with it (Oxigraph 0.5.13, 1,000 generated
 # notices, 617 MB of N-Quads: 33.8 s CPU in batches of 32 MB, 28.0 s in 64 MB,
-# 24.2 s in 128 MB; the 64 MB loader holds ~370 MB). Each batch is also one
-# commit of the build cache: a killed build redoes at most one.
-BATCH_BYTES = 64 << 20
+# 24.2 s in 128 MB; the 64 MB loader holds ~370 MB, 128 MB ~200 MB more).
+# Fewer, bigger loads also leave RocksDB less to compact as the store grows.
+# Each batch is also one commit of the build cache: a killed build redoes at
+# most one.
+BATCH_BYTES = 128 << 20
 # The summary graph is rewritten whole (bulk load) when at least this share of
 # the regulations changed, else per changed regulation in transactions of
 # SUMMARY_KEYS_PER_UPDATE regulations.
