@@ -574,9 +574,9 @@ def _describe_build(
 
 
 def _summarise(store: Store, cache: BuildCache, out: Path) -> None:
-    """Bring the summary graph up to date with the citations in the cache
+    """Bring the summary graphs up to date with the citations in the cache
     (kg.rdf.summary): rewrite the usages of the regulations whose citations
-    changed, or the whole graph when it is missing or most of it changed."""
+    changed, or all of them when the graphs are missing or most changed."""
     from kg.rdf.build import to_nquads
     from kg.rdf.summary import SUMMARY_GRAPH, SUMMARY_GRAPHS, usage_quads, usages
 
