@@ -159,12 +159,14 @@ def build_corpus(
                             "outputs_current": False})
             loader = _Loader(store, cache)
             batch: list[tuple[_Input, Result]] = []
+            size = 0  # bytes of N-Quads in the batch
             try:
                 for item, result in _extract_all(pending, jobs, gazetteers, progress):
                     batch.append((item, result))
-                    if sum(len(r.nquads) for _, r in batch) >= BATCH_BYTES:
+                    size += len(result.nquads)
+                    if size >= BATCH_BYTES:
                         _write_batch(batch, loader, out, entries, new_files)
-                        batch = []
+                        batch, size = [], 0
                 _write_batch(batch, loader, out, entries, new_files)
             finally:
                 loader.close()
