@@ -511,8 +511,7 @@ def _write_notice(
                       notice_id=item.notice_id, sha256=item.sha256,
                       triples=result.triples)
     return entry, {**record, "graph": result.graph,
-                   "warnings": list(warnings), "triples": result.triples,
-                   "date": result.date}
+                   "warnings": list(warnings), "triples": result.triples}
 
 
 def _still_built(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # imported where rows are made: it imports the extractors
     from kg.rdf.summary import ScopedCitation
 
 FORMAT = 3  # 3: SQLite (1, 2: JSON)
-# path, sha256, notice_id, graph, and error or warnings, triples, date
+# path, sha256, notice_id, graph, and error or warnings, triples
 Record = dict[str, Any]
 
 _SCHEMA = """

@@ -41,7 +41,6 @@ class Result:
     triples: int = 0
     error: str = ""
     cacheable: bool = True  # False for internal errors: retry them next time
-    date: str | None = None  # the notice's date in the summary graph
     citations: tuple[ScopedCitation, ...] = ()  # what it adds to the summary
 
 
@@ -75,7 +74,6 @@ def extract(path: str, sha256: str, notice_id: str) -> Result:
                                  indent=2) + "\n",
             warnings=tuple(dict.fromkeys(source.warnings + notice.warnings)),
             triples=len(quads),
-            date=notice_date(notice),
             citations=tuple(scoped_citations(notice.id, notice_date(notice),
                                              notice_citations(notice))),
         )
