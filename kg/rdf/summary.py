@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -49,20 +49,6 @@ class Citation:
     level: str | None
     relations: dict[str, int]  # relation → mentions; 《》 and bare together
     bare: int  # mentions without 《》
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Citation:
-        return cls(
-            key=data["key"],
-            label=data["label"],
-            kind=data.get("kind"),
-            level=data.get("level"),
-            relations={str(k): int(v) for k, v in data["relations"].items()},
-            bare=int(data.get("bare", 0)),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class ScopedCitation(NamedTuple):
