@@ -181,7 +181,7 @@ def build_corpus(
             build_graph = _describe_build(store, new_files, meta.get("build_graph"),
                                           started)
             cache.set_meta({"build_graph": build_graph})
-            _summarise(store, cache, out)
+            _summarise(store, cache)
             store.flush()
             seconds["summary"] = time.perf_counter() - clock
             clock = time.perf_counter()
@@ -574,7 +574,7 @@ def _describe_build(
     return graph
 
 
-def _summarise(store: Store, cache: BuildCache, out: Path) -> None:
+def _summarise(store: Store, cache: BuildCache) -> None:
     """Bring the summary graphs up to date with the citations in the cache
     (kg.rdf.summary): rewrite the usages of the regulations whose citations
     changed, or all of them when the graphs are missing or most changed."""
