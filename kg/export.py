@@ -139,7 +139,7 @@ def notice_summary(notice: Notice) -> str:
     body = notice.inspecting_body
     group = notice.inspection_group
     org = notice.inspected_org
-    problems = list(notice.problems())
+    problems = list(notice.problems)
     measures = sum(len(p.measures) for p in problems)
     period = "–".join(
         d.iso for d in (notice.inspection_start, notice.inspection_end) if d

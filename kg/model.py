@@ -289,10 +289,12 @@ class Notice:
                 return c.value
         return None
 
-    def problems(self) -> Iterator[Problem]:
-        for aspect in self.aspects:
-            yield from aspect.problems
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem of every aspect, in document order."""
+        return tuple(p for aspect in self.aspects for p in aspect.problems)
 
-    def measures(self) -> Iterator[Measure]:
-        for problem in self.problems():
-            yield from problem.measures
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        """Every measure of every problem, in document order."""
+        return tuple(m for problem in self.problems for m in problem.measures)

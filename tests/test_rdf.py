@@ -82,7 +82,7 @@ def test_every_annotation_quotes_exactly_its_span(make: Callable[[], Notice]) ->
 def test_every_extracted_node_has_an_annotation() -> None:
     notice = luozhuang_notice()
     store = store_of(notice)
-    measures = sum(len(p.measures) for p in notice.problems())
+    measures = sum(len(p.measures) for p in notice.problems)
     mentions = sum(len(r.mentions) for r in notice.regulations)
     annotated = select(
         store,
@@ -90,7 +90,7 @@ def test_every_extracted_node_has_an_annotation() -> None:
         SELECT ?body (COUNT(?a) AS ?n) WHERE { ?a oa:hasBody ?body } GROUP BY ?body""",
     )
     bodies = {body for body, _ in annotated}
-    for problem in notice.problems():
+    for problem in notice.problems:
         assert iri.NoticeIris(notice.id).finding(problem.path).value in bodies
     total = int(
         select(store, "SELECT (COUNT(?a) AS ?n) WHERE { ?a a oa:Annotation }")[0][0]
