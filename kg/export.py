@@ -56,6 +56,7 @@ def notice_to_dict(notice: Notice) -> dict[str, Any]:
         "inspecting_body_canonical": body.canonical if body else None,
         "inspection_group": group.name if group else None,
         "inspection_group_canonical": group.canonical if group else None,
+        "inspection_group_variety": group.variety if group else None,
         "inspection_start": _date(notice.inspection_start),
         "inspection_end": _date(notice.inspection_end),
         "feedback_date": _date(notice.feedback_date),

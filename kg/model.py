@@ -118,7 +118,8 @@ class Organization:
 
     name: str  # as written in the notice (normalised whitespace)
     kind: str | None  # 党组 | 党委 | 党工委 | 党总支 | 党支部 | None
-    span: Span
+    span: Span  # the phrase as written, an alias note (以下简称…) included
+    aliases: tuple[str, ...] = ()  # 市文旅局 from (以下简称市文旅局)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,8 @@ class InspectionGroup:
     kind: str  # 巡察 | 巡视
     canonical: str  # qualified like the body: 罗庄区委第一巡察组
     span: Span
+    variety: str | None = None  # 专项 | 提级 | 交叉 | 机动 | 联动 | 常规
+    round: int | None = None  # 12 in 第十二轮巡察一组, where the round is fused
 
 
 @dataclass(frozen=True, slots=True)

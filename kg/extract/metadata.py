@@ -21,7 +21,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kg.extract.groups import GroupPhrase, pick_group
 from kg.extract.numbers import Period, find_dates, find_periods, parse_cn_number
+from kg.extract.units import (
+    INSPECTED,
+    RECIPIENT,
+    find_unit,
+    is_first_person,
+    resolve_first_person,
+)
 from kg.model import (
     Count,
     Date,
@@ -77,13 +85,17 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
     feedback_date, recipient = _feedback(text, inspection, period, end)
     if feedback_date is None:
         warnings.append("no feedback date found")
-    inspected = _inspected_org(text, inspection, recipient)
+    inspected = _inspected_org(
+        text, inspection, recipient, [_title_unit_of(text, title), publisher]
+    )
     if inspected is None:
         warnings.append("no inspected organization found")
 
-    group_match = _group_match(text, inspection)
-    body = _body(text, group_match, [inspected, publisher, title])
-    group = _group(group_match, body)
+    group_phrase = pick_group(
+        text, (inspection.start, inspection.end) if inspection else None
+    )
+    body = _body(text, group_phrase, [inspected, publisher, title])
+    group = _group(text, group_phrase, body)
     if group is None:
         warnings.append("no inspection group found")
     if body is None:
@@ -214,6 +226,10 @@ def _title(text: str, source: Source) -> Span | None:
     return _page_field(text, source, ("信息名称", "标题"))
 
 
+def _title_unit_of(text: str, title: Span | None) -> Span | None:
+    return _title_unit(text, title) if title is not None else None
+
+
 def _title_unit(text: str, title: Span) -> Span | None:
     """The unit that opens the title: 中共三门县投资促进中心党组 in
     中共三门县投资促进中心党组\\n关于巡察整改进展情况的通报."""
@@ -245,22 +261,15 @@ def _signature(text: str) -> tuple[Span | None, Date | None]:
 
 # --- the inspection ----------------------------------------------------------------
 
-_ORG_TEXT = r"[^，,。；;、：:\s“”\"()（）]{2,40}?"
-_INSPECTED = re.compile(
-    f"对(?P<org>{_ORG_TEXT})(?:党组织)?"
-    r"(?:进行了?|开展了?|实施了?)(?:为期[^，,。；;]{1,8}的)?"
-    r"(?:常规|专项|机动|提级|交叉|政治)?巡[察视]"
+_FEEDBACK = re.compile(
+    r"向[^。；;]{2,50}?反馈|反馈了?巡[察视](?:“回头看”)?(?:意见|情况)|反馈会"
 )
-_RECIPIENT = re.compile(
-    f"向(?P<org>{_ORG_TEXT})(?:党组织)?(?:集中)?(?:进行了?)?(?:反馈|通报)"
-)
-_FEEDBACK = re.compile(r"向[^。；;]{2,50}?反馈|反馈了?巡[察视](?:意见|情况)|反馈会")
 
 
 def _inspection_sentence(text: str) -> Span | None:
     """The sentence saying who inspected whom: …巡察组对X进行了巡察."""
     for sentence in _sentences(text):
-        if _INSPECTED.search(sentence.text):
+        if INSPECTED.search(sentence.text):
             return sentence
     return None
 
@@ -283,7 +292,7 @@ def _inspection_period(
 
 def _feedback(
     text: str, inspection: Span | None, period: Period | None, end: Date | None
-) -> tuple[Date | None, Span | None]:
+) -> tuple[Date | None, Organization | None]:
     """The date the group fed its findings back, and to whom (向X反馈).
 
     A date written without its year takes the smallest year that puts it after
@@ -297,16 +306,7 @@ def _feedback(
         m = _FEEDBACK.search(sentence.text)
         if m is None or not re.search("巡[察视]", sentence.text):
             continue
-        recipient_match = _RECIPIENT.search(sentence.text)
-        recipient = (
-            Span.of(
-                text,
-                sentence.start + recipient_match.start("org"),
-                sentence.start + recipient_match.end("org"),
-            )
-            if recipient_match
-            else None
-        )
+        recipient = find_unit(RECIPIENT, text, sentence)
         cue = sentence.start + m.start()
         dates = [
             d
@@ -336,52 +336,29 @@ def _after(date: Date, end: Date) -> Date:
     return Date(f"{year:04d}-{month:02d}-{day:02d}", date.span, inferred_year=True)
 
 
-_KINDS = (
-    ("党工委", "党工委"),
-    ("工作委员会", "党工委"),
-    ("党总支", "党总支"),
-    ("党支部", "党支部"),
-    ("党组", "党组"),
-    ("党委", "党委"),
-)
-
-
-def _org_kind(name: str) -> str | None:
-    for suffix, kind in _KINDS:
-        if name.endswith(suffix):
-            return kind
-    if name.startswith("中共") and name.endswith("委员会"):
-        return "党委"
-    return None
-
-
-def _organization(span: Span) -> Organization:
-    name = re.sub(r"\s+", "", span.text)
-    return Organization(name=name, kind=_org_kind(name), span=span)
-
-
 def _inspected_org(
-    text: str, inspection: Span | None, recipient: Span | None
+    text: str, inspection: Span | None, recipient: Organization | None,
+    publisher: list[Span | None],
 ) -> Organization | None:
     """The inspected unit: X in 对X进行了巡察, unless only the feedback's
     recipient (向Y反馈) names a party organization (zaozhuang-2018: 对枣庄高新区
-    进行了巡察 … 向枣庄高新区党委反馈 → 枣庄高新区党委)."""
-    inspected = None
-    if inspection is not None:
-        m = _INSPECTED.search(inspection.text)
-        if m is not None:
-            start = inspection.start + m.start("org")
-            inspected = _organization(Span.of(text, start, start + len(m.group("org"))))
-    fed_back = _organization(recipient) if recipient is not None else None
-    if inspected is not None and inspected.kind is None and fed_back is not None:
-        if fed_back.kind is not None:
-            return fed_back
-    return inspected or fed_back
+    进行了巡察 … 向枣庄高新区党委反馈 → 枣庄高新区党委). A first-person unit
+    (对我院党组开展了巡察) is the recipient when it is named, else the
+    publisher (kg.extract.units.resolve_first_person)."""
+    inspected = find_unit(INSPECTED, text, inspection) if inspection else None
+    if recipient is not None and is_first_person(recipient.name):
+        recipient = None
+    if inspected is not None and is_first_person(inspected.name):
+        inspected = recipient or resolve_first_person(inspected, text, publisher)
+    if inspected is not None and inspected.kind is None and recipient is not None:
+        if recipient.kind is not None:
+            return recipient
+    return inspected or recipient
 
 
 # The committee that sends the group (《中国共产党巡视工作条例》 art. 2: 中央
 # and provincial committees 巡视; city and county committees 巡察).
-_BODY = "中央|自治区党委|省委|市委|州委|盟委|县委|旗委|区委"
+_COMMITTEE = "中央|自治区党委|省委|市委|州委|盟委|县委|旗委|区委"
 _LEVELS = {
     "中央": "中央",
     "自治区党委": "省",
@@ -393,25 +370,7 @@ _LEVELS = {
     "旗委": "县",
     "区委": "区",
 }
-_GROUP = re.compile(
-    f"(?P<body>{_BODY})?(?:第(?P<ordinal>[一二三四五六七八九十]+))?"
-    r"(?P<kind>巡察|巡视)组"
-)
-_DEPLOYED_BY = re.compile(f"(?:根据|按照)(?P<body>{_BODY})(?:的)?(?:统一)?部署")
-
-
-def _group_match(text: str, inspection: Span | None) -> re.Match[str] | None:
-    """The group of the inspection sentence, else the first one with an
-    ordinal (区委第一巡察组), else the first one named."""
-    if inspection is not None:
-        m = _GROUP.search(text, inspection.start, inspection.end)
-        if m is not None:
-            return m
-    matches = list(_GROUP.finditer(text))
-    for m in matches:
-        if m.group("ordinal"):
-            return m
-    return matches[0] if matches else None
+_DEPLOYED_BY = re.compile(f"(?:根据|按照)(?P<body>{_COMMITTEE})(?:的)?(?:统一)?部署")
 
 
 def _locality(level: str, names: list[str]) -> str | None:
@@ -445,11 +404,11 @@ def _locality(level: str, names: list[str]) -> str | None:
 
 def _body(
     text: str,
-    group: re.Match[str] | None,
+    group: GroupPhrase | None,
     context: list[Organization | Span | None],
 ) -> InspectingBody | None:
-    if group is not None and group.group("body"):
-        span = Span.of(text, group.start("body"), group.end("body"))
+    if group is not None and group.body is not None:
+        span = Span.of(text, *group.body)
     else:
         m = _DEPLOYED_BY.search(text)
         if m is None:
@@ -462,26 +421,28 @@ def _body(
         names = [
             c.name if isinstance(c, Organization) else c.text for c in context if c
         ]
-        place = _locality(level, names)
+        place = _locality(level, names) if level != "其他" else None
         if place is not None:
             canonical = place + "委"
     return InspectingBody(name=name, level=level, canonical=canonical, span=span)
 
 
 def _group(
-    m: re.Match[str] | None, body: InspectingBody | None
+    text: str, phrase: GroupPhrase | None, body: InspectingBody | None
 ) -> InspectionGroup | None:
-    if m is None:
+    if phrase is None:
         return None
-    ordinal = parse_cn_number(m.group("ordinal")) if m.group("ordinal") else None
-    unit = m.group()[len(m.group("body") or "") :]
+    span = Span.of(text, phrase.start, phrase.end)
+    unit = span.text[phrase.body[1] - phrase.start :] if phrase.body else span.text
     canonical = (body.canonical if body is not None else "") + unit
     return InspectionGroup(
-        name=m.group(),
-        ordinal=ordinal,
-        kind=m.group("kind"),
+        name=span.text,
+        ordinal=phrase.ordinal,
+        kind=phrase.kind,
         canonical=canonical,
-        span=Span.of(m.string, m.start(), m.end()),
+        span=span,
+        variety=phrase.variety,
+        round=phrase.round,
     )
 
 

@@ -1,0 +1,117 @@
+"""The inspected unit: its grammar, its aliases and first-person references.
+
+Grammar (EBNF over the notice text):
+
+    inspection = "对" unit ["党组织"] verb ["为期" … "的"] [variety] kind ["“回头看”"] ;
+    feedback   = "向" unit ["党组织"] ["集中"] ["进行了"] ("反馈" | "通报") ;
+    unit       = first-person | named ;
+    named      = part { "(" inner ")" [part] } ;  文化和旅游局(文物局,含执法大队)党组
+    inner      = alias-note | 1–60 characters without parentheses ;
+    alias-note = ("以下简称" | "简称") ["“"] alias ["”"] ;   (以下简称市文旅局)
+    part       = 1–40 characters, no clause punctuation, quotes or parentheses ;
+    first-person = "我" (局 | 院 | 委 | 校 | 厅 | 部 | 中心 | 单位 | 公司 …)
+                 ["党组" | "党委" | …] | "本单位" ;
+    verb       = 进行了 | 开展了 | 实施了 (了 optional) ;
+
+The name of a unit with an alias note is the text without the note
+(市文化和旅游局(以下简称市文旅局)党委 → 市文化和旅游局党委, alias 市文旅局);
+its span covers the whole phrase as written. A first-person unit (我局, 我院党组)
+is who publishes the notice: the unit of its title, else its publisher, else
+the first unit the text names with the same head word (市法院党组 for 我院).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.model import Organization, Span
+
+_PART = r"[^，,。；;、：:\s“”\"'()（）《》]{1,40}?"
+_INNER = r"[(（][^()（）\n]{1,60}[)）]"
+NAMED = f"{_PART}(?:{_INNER}(?:{_PART})?)*"
+_HEADS = "局|院|委|校|厅|部|办|司|中心|单位|公司|集团|所|站|馆|会|社|行"
+PARTY_ORG = "党组|党委|党工委|党总支|党支部|总支|支部"
+FIRST_PERSON = f"(?:我(?:{_HEADS})|本单位)(?:{PARTY_ORG})?"
+_UNIT = f"(?P<org>{FIRST_PERSON}|{NAMED})"
+_VARIETY = "常规|专项|机动|提级|交叉|联动|政治|延伸"
+INSPECTED = re.compile(
+    f"对{_UNIT}(?:党组织)?"
+    r"(?:进行了?|开展了?|实施了?)(?:为期[^，,。；;]{1,8}的)?"
+    f"(?:(?:{_VARIETY})+)?巡[察视]"
+)
+RECIPIENT = re.compile(
+    f"向{_UNIT}(?:党组织)?(?:集中)?(?:进行了?)?(?:反馈|通报)"
+)
+_ALIAS_NOTE = re.compile(
+    r"[(（](?:以下)?简称[“\"]?(?P<alias>[^()（）“”\"]{1,20})[”\"]?[)）]"
+)
+_FIRST_PERSON = re.compile(f"^{FIRST_PERSON}$")
+_KINDS = (
+    ("党工委", "党工委"),
+    ("工作委员会", "党工委"),
+    ("党总支", "党总支"),
+    ("党支部", "党支部"),
+    ("党组", "党组"),
+    ("党委", "党委"),
+)
+
+
+def org_kind(name: str) -> str | None:
+    """党组 | 党委 | 党工委 | 党总支 | 党支部, from the end of the name."""
+    for suffix, kind in _KINDS:
+        if name.endswith(suffix):
+            return kind
+    if name.startswith("中共") and name.endswith("委员会"):
+        return "党委"
+    return None
+
+
+def is_first_person(name: str) -> bool:
+    return _FIRST_PERSON.match(name) is not None
+
+
+def organization(text: str, start: int, end: int) -> Organization:
+    """The unit written at text[start:end], its alias note taken out."""
+    span = Span.of(text, start, end)
+    written = re.sub(r"\s+", "", span.text)
+    aliases = tuple(m.group("alias") for m in _ALIAS_NOTE.finditer(written))
+    name = _ALIAS_NOTE.sub("", written)
+    return Organization(name=name, kind=org_kind(name), span=span, aliases=aliases)
+
+
+def find_unit(
+    pattern: re.Pattern[str], text: str, sentence: Span
+) -> Organization | None:
+    """The unit `pattern` (INSPECTED or RECIPIENT) finds in the sentence."""
+    m = pattern.search(text, sentence.start, sentence.end)
+    if m is None:
+        return None
+    return organization(text, m.start("org"), m.end("org"))
+
+
+def resolve_first_person(
+    unit: Organization, text: str, candidates: list[Span | None]
+) -> Organization | None:
+    """Who 我局/我院党组 is: the first candidate (the title's unit, the
+    publisher) that names a unit, else the first unit named in the text with
+    the same head word and Party organization (我院党组 → 市法院党组)."""
+    for candidate in candidates:
+        if candidate is not None and not is_first_person(candidate.text):
+            name = re.sub(r"\s+", "", candidate.text)
+            if len(name) >= 3:
+                return Organization(name=name, kind=org_kind(name), span=candidate)
+    m = re.match(f"我({_HEADS})({PARTY_ORG})?", unit.name)
+    if m is None:
+        return None
+    head, party = m.group(1), m.group(2) or ""
+    named = re.compile(
+        f"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{{1,12}}?{head}{party}"
+        if party else f"[市县区省][\u4e00-\u9fff]{{1,12}}?{head}"
+    )
+    for found in named.finditer(text):
+        if not is_first_person(found.group()) and "我" not in found.group():
+            return Organization(
+                name=found.group(), kind=org_kind(found.group()),
+                span=Span.of(text, found.start(), found.end()),
+            )
+    return None
