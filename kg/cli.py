@@ -88,18 +88,56 @@ def extract(files: tuple[Path, ...], fmt: str, gazetteers: tuple[Path, ...]) -> 
 @click.option(
     "--gold",
     "gold_dir",
-    required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of gold <id>.json files.",
+    help="Folder of gold <id>.json files for FILES.",
 )
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def evaluate_command(gold_dir: Path, files: tuple[Path, ...]) -> None:
-    """Precision/recall per field of the extraction of FILES against gold."""
+@click.option(
+    "--devset",
+    "devset_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A dev set folder (gold/<id>.json, texts/<id>.txt): score every text.",
+)
+@click.option(
+    "--errors", "show_errors", is_flag=True,
+    help="With --devset: list every disagreement (notice, field, gold, found).",
+)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def evaluate_command(
+    gold_dir: Path | None, devset_dir: Path | None, show_errors: bool,
+    files: tuple[Path, ...],
+) -> None:
+    """Precision/recall per field of the extraction of FILES against gold,
+    or of every text of a dev set.
+
+    \b
+    Examples:
+      kg eval --gold tests/gold examples/notices/*.txt
+      kg eval --devset tests/devset --errors
+    """
     from kg.evaluate import evaluate_files, format_table
     from kg.export import notice_to_dict
     from kg.pipeline import extract_notice
 
+    if (gold_dir is None) == (devset_dir is None) or (gold_dir and not files):
+        raise click.UsageError("give --gold DIR FILES... or --devset DIR")
     try:
+        if devset_dir is not None:
+            from kg.devset import evaluate_devset
+
+            result = evaluate_devset(
+                devset_dir, lambda path: notice_to_dict(extract_notice(path)),
+                only=[Path(f).stem for f in files],
+            )
+            if show_errors:
+                for miss in result.misses:
+                    click.echo(f"{miss.notice}\t{miss.field}\tgold={miss.gold}"
+                               f"\tfound={miss.predicted}")
+            click.echo(format_table(result.scores))
+            click.echo(f"({len(result.scored)} notices scored; "
+                       f"{len(result.missing_texts)} without text in "
+                       f"{devset_dir / 'texts'})")
+            return
+        assert gold_dir is not None
         predicted = [notice_to_dict(extract_notice(path)) for path in files]
         scores = evaluate_files(gold_dir, predicted)
     except KgError as error:
