@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kg.extract import head
 from kg.extract.groups import GroupPhrase, pick_group
 from kg.extract.numbers import Period, find_dates, find_periods, parse_cn_number
 from kg.extract.units import (
@@ -62,14 +62,19 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
     extractor signature; everything here is read from `source.text`."""
     text = source.text
     warnings: list[str] = []
-    title = _title(text, source)
-    signature, closing = _signature(text)
-    published = _page_date(text, source) or closing
-    publisher = _page_field(text, source, ("发布机构", "发文机关")) or signature
-    if publisher is None and title is not None:
-        publisher = _title_unit(text, title)
-
+    title = head.title(text, source)
+    signature, closing = head.signature(text)
     inspection = _inspection_sentence(text)
+    head_end = inspection.start if inspection is not None else _head_end(text)
+    published = (
+        head.signed_date(text, source)
+        or closing
+        or head.page_date(text, source, head_end)
+    )
+    publisher = head.page_field(text, source, ("发布机构", "发文机关")) or signature
+    if publisher is None:
+        publisher = head.title_unit(text, title)
+
     periods = find_periods(text)
     period = _inspection_period(text, inspection, periods)
     if period is None:
@@ -86,7 +91,7 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
     if feedback_date is None:
         warnings.append("no feedback date found")
     inspected = _inspected_org(
-        text, inspection, recipient, [_title_unit_of(text, title), publisher]
+        text, inspection, recipient, [head.title_unit(text, title), publisher]
     )
     if inspected is None:
         warnings.append("no inspected organization found")
@@ -118,147 +123,6 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
     )
 
 
-# --- sentences ------------------------------------------------------------------
-
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
-
-
-def _sentences(text: str) -> Iterator[Span]:
-    for m in _SENTENCE.finditer(text):
-        yield Span.of(text, m.start(), m.end())
-
-
-def _strip(text: str, start: int, end: int) -> Span | None:
-    """The span [start, end) without surrounding whitespace, None if empty."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span.of(text, start, end) if start < end else None
-
-
-# --- page metadata, title, signature ---------------------------------------------
-
-# Labels of the metadata table that government sites put above a notice
-# (信息公开目录: 索引号, 信息名称, 成文日期, 发布机构…). A value runs to the next
-# label, two spaces or the end of the line.
-_PAGE_LABELS = (
-    "索 引 号|索引号|公开方式|信息名称|成文日期|公开日期|发布日期|发文日期|发布机构"
-    "|发文机关|文号|主题分类|公开范围|公开时限|更新时间|浏览次数|来源|作者|字体"
-)
-
-
-def _page_field(text: str, source: Source, keys: tuple[str, ...]) -> Span | None:
-    for key in keys:
-        pattern = re.compile(
-            f"(?:^|(?<=\\s)){key}\\s*[:：]?[ \\t\\u3000]*"
-            f"(?P<value>\\S.*?)(?=\\s{{2,}}|[ \\t]*\\n|\\s*$|(?:{_PAGE_LABELS}))",
-            re.M,
-        )
-        m = pattern.search(text)
-        if m:
-            return _strip(text, m.start("value"), m.end("value"))
-    # A page reduced by ingest keeps its table in `source.metadata`; its value
-    # gets the span of its first occurrence in the text.
-    for key in keys:
-        for label, value in source.metadata:
-            if label.replace(" ", "") == key and value and value in text:
-                start = text.index(value)
-                return Span.of(text, start, start + len(value))
-    return None
-
-
-def _page_date(text: str, source: Source) -> Date | None:
-    # 成文日期 is when the document was signed; a page's 更新时间 is when the
-    # page last changed and is never the notice's date.
-    span = _page_field(text, source, ("成文日期", "发布日期", "公开日期", "发文日期"))
-    if span is None:
-        return None
-    dates = find_dates(span.text)
-    if not dates:
-        return None
-    date = dates[0]
-    return Date(
-        date.iso,
-        Span.of(text, span.start + date.span.start, span.start + date.span.end),
-    )
-
-
-_TITLE_END = re.compile(r"(?:通报|公告|公示|整改情况|进展情况)$")
-_HEAD_END = re.compile("巡[察视]组|统一部署|部署[,，]")
-_NO_SENTENCE = re.compile(r"[。，,；;：:！？!?]")
-
-
-def _lines(text: str) -> Iterator[Span]:
-    for m in re.finditer(r"[^\n]+", text):
-        line = _strip(text, m.start(), m.end())
-        if line is not None:
-            yield line
-
-
-def _title(text: str, source: Source) -> Span | None:
-    """A line of the head ending in 通报/整改情况…; a title broken over two
-    lines (unit, then 关于…通报) is one span covering both, newline included:
-    a `Span` is contiguous text, and consumers join it for display."""
-    previous: Span | None = None
-    for line in _lines(text):
-        if len(line.text) > 120:
-            break
-        # A title may name the group itself (关于中央第十五巡视组巡视反馈意见整改
-        # 进展情况的通报), so it is tested before the head's end is.
-        if (
-            len(line.text) <= 80
-            and _TITLE_END.search(line.text)
-            and re.search("巡[察视]|整改", line.text)
-            and not re.search(_PAGE_LABELS, line.text)
-        ):
-            if (
-                line.text.startswith("关于")
-                and previous is not None
-                and len(previous.text) <= 40
-                and not _NO_SENTENCE.search(previous.text)
-            ):
-                return Span.of(text, previous.start, line.end)
-            return line
-        if _HEAD_END.search(line.text):
-            break
-        previous = line
-    return _page_field(text, source, ("信息名称", "标题"))
-
-
-def _title_unit_of(text: str, title: Span | None) -> Span | None:
-    return _title_unit(text, title) if title is not None else None
-
-
-def _title_unit(text: str, title: Span) -> Span | None:
-    """The unit that opens the title: 中共三门县投资促进中心党组 in
-    中共三门县投资促进中心党组\\n关于巡察整改进展情况的通报."""
-    at = title.text.find("关于")
-    if at < 2:
-        return None
-    return _strip(text, title.start, title.start + at)
-
-
-def _signature(text: str) -> tuple[Span | None, Date | None]:
-    """The signature block: the closing date line near the end, and the unit
-    on the line above it when that line is a name, not a sentence."""
-    lines = list(_lines(text))[-8:]
-    for i in range(len(lines) - 1, -1, -1):
-        dates = find_dates(lines[i].text)
-        if len(dates) == 1 and dates[0].span.text == lines[i].text:
-            date = Date(dates[0].iso, lines[i])
-            above = lines[i - 1] if i > 0 else None
-            if (
-                above is not None
-                and len(above.text) <= 40
-                and not _NO_SENTENCE.search(above.text)
-                and not re.search("[()（）]", above.text)
-            ):
-                return above, date
-            return None, date
-    return None, None
-
-
 # --- the inspection ----------------------------------------------------------------
 
 _FEEDBACK = re.compile(
@@ -266,9 +130,15 @@ _FEEDBACK = re.compile(
 )
 
 
+def _head_end(text: str) -> int:
+    """Where the body starts when no inspection sentence says so."""
+    m = re.search("统一部署|巡[察视]组", text)
+    return m.start() if m is not None else min(len(text), 2000)
+
+
 def _inspection_sentence(text: str) -> Span | None:
     """The sentence saying who inspected whom: …巡察组对X进行了巡察."""
-    for sentence in _sentences(text):
+    for sentence in head.sentences(text):
         if INSPECTED.search(sentence.text):
             return sentence
     return None
@@ -282,7 +152,7 @@ def _inspection_period(
             if inspection.contains(period.span):
                 return period
     # 于2021年3月15日至5月20日进驻… and other sentences that name the inspection
-    for sentence in _sentences(text):
+    for sentence in head.sentences(text):
         if re.search("巡[察视]组?(?:对|进驻)|进驻", sentence.text):
             for period in periods:
                 if sentence.contains(period.span):
@@ -300,7 +170,7 @@ def _feedback(
     fed back on 4月1日, which is 2020-04-01.
     """
     after = inspection.start if inspection is not None else 0
-    for sentence in _sentences(text):
+    for sentence in head.sentences(text):
         if sentence.end <= after:
             continue
         m = _FEEDBACK.search(sentence.text)
@@ -498,7 +368,7 @@ def find_counts(text: str) -> tuple[tuple[Count, ...], list[str]]:
     first value; a later different value is reported as a warning.
     """
     found: list[Count] = []
-    for sentence in _sentences(text):
+    for sentence in head.sentences(text):
         if not _ABOUT_INSPECTION.search(sentence.text):
             continue
         found += _sentence_counts(text, sentence)
