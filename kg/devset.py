@@ -40,6 +40,9 @@ COUNT_KEYS = ("aspects", "categories", "problems", "rectified", "measures", "tas
 
 # The unit and its Party organization name one inspected body (the dev set's
 # convention: 市交通运输局 and 市交通运输局党组 are both right).
+# A committee's term written before its group (七届市委第十二轮巡察一组) names
+# the committee, not the group: not scored.
+_TERM = re.compile("^[一二三四五六七八九十]+届")
 _PARTY_ORG = re.compile(r"(?:党组|党委|党工委|党总支|党支部|委员会)$")
 
 
@@ -134,6 +137,10 @@ def score_opening(
             right = value is not None and org_key(value) in {
                 org_key(a) for a in accepted
             }
+        elif name == "inspection_group":
+            right = value is not None and _TERM.sub("", value) == _TERM.sub(
+                "", expected
+            )
         elif name == "title":
             right = value is not None and _plain(value) == _plain(expected)
         else:

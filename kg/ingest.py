@@ -462,7 +462,15 @@ def _is_chrome(line: str) -> bool:
     return (
         0 < len(stripped) <= _CHROME_MAX
         and _CHROME_LINE.fullmatch(stripped) is not None
+        # 首页 > 中共某局党组关于巡察整改进展情况的通报: a breadcrumb that ends in
+        # the notice's title is the only line with the title (kg.extract.head)
+        and _CRUMB_TITLE.search(stripped) is None
     )
+
+
+_CRUMB_TITLE = re.compile(
+    r"[>＞»][^>＞»]*(?:巡[察视]|整改)[^>＞»]*(?:通报|报告|关于[^>＞»]*情况)$"
+)
 
 
 def _without_chrome(path: str | None, text: str) -> str:

@@ -5,6 +5,7 @@ central and provincial committees send 巡视组, city and county committees
 巡察组; groups are numbered, special-purpose or named by their topic):
 
     group    = [body] ( numbered | numeral-after | topical | plain ) ;
+    (a committee's term before it, 七届市委…, names the committee, not the group)
     numbered = [round] "第" numeral [variety] kind "组" ;
                                    市委第一专项巡察组, 中央第十巡视组
     numeral-after = [round] [variety] kind ["第"] numeral "组" ;

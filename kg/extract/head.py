@@ -106,7 +106,7 @@ _HEAD_DATE_LABEL = re.compile(
 )
 _STAMP = re.compile(
     r"(?<![0-9])(?P<date>(?:19|20)[0-9]{2}(?:-[0-9]{1,2}-[0-9]{1,2}"
-    r"|年[0-9]{1,2}月[0-9]{1,2}日))(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
+    r"|年[0-9]{1,2}月[0-9]{1,2}日))(?:\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
 )
 
 
@@ -147,8 +147,10 @@ _UNIT_END = re.compile(r"(?:党组|党委|党工委|委员会|党总支|党支�
 
 
 def _is_title(text: str) -> bool:
+    # 巡察整改情况 alone is a page's column, not a notice's title
     return (
-        len(text) <= 80
+        8 <= len(text) <= 80
+        and (text.endswith(("通报", "公告", "公示", "报告")) or "关于" in text)
         and _TITLE_END.search(text) is not None
         and re.search("巡[察视]|整改", text) is not None
         and re.search(PAGE_LABELS, text) is None

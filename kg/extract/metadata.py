@@ -240,7 +240,7 @@ _LEVELS = {
     "旗委": "县",
     "区委": "区",
 }
-_DEPLOYED_BY = re.compile(f"(?:根据|按照)(?P<body>{_COMMITTEE})(?:的)?(?:统一)?部署")
+_DEPLOYED_BY = re.compile(f"(?:根据|按照)(?P<body>{_COMMITTEE})(?:的)?(?:统一)?(?:安排)?部署")
 
 
 def _locality(level: str, names: list[str]) -> str | None:
