@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass
 
 from kg.extract import head
+from kg.extract.counts import find_counts
 from kg.extract.groups import GroupPhrase, pick_group
-from kg.extract.numbers import Period, find_dates, find_periods, parse_cn_number
+from kg.extract.numbers import Period, find_dates, find_periods
 from kg.extract.units import (
     INSPECTED,
     RECIPIENT,
@@ -240,7 +241,9 @@ _LEVELS = {
     "旗委": "县",
     "区委": "区",
 }
-_DEPLOYED_BY = re.compile(f"(?:根据|按照)(?P<body>{_COMMITTEE})(?:的)?(?:统一)?(?:安排)?部署")
+_DEPLOYED_BY = re.compile(
+    f"(?:根据|按照)(?P<body>{_COMMITTEE})(?:的)?(?:统一)?(?:安排)?部署"
+)
 
 
 def _locality(level: str, names: list[str]) -> str | None:
@@ -314,118 +317,3 @@ def _group(
         variety=phrase.variety,
         round=phrase.round,
     )
-
-
-# --- announced counts ----------------------------------------------------------------
-
-_NUM = "[0-9０-９]+|[一二两三四五六七八九十百]+"
-_ITEM = re.compile(
-    f"(?<![第0-9０-９一二两三四五六七八九十百])(?P<num>{_NUM})\\s*"
-    r"(?:(?P<aspects>个?大?方面)|(?P<categories>个?大类|个?大项|类)"
-    r"|(?P<problems>[个项]?(?:具体|子项)?问题))"
-)
-_RUN = re.compile(
-    f"{_ITEM.pattern}(?:\\s*[,，、]?\\s*(?:及|和|共)?\\s*"
-    f"(?:{_NUM})\\s*(?:个?大?方面|个?大类|个?大项|类|[个项]?(?:具体|子项)?问题))*"
-)
-# A run of figures counts only where the feedback is its subject:
-# 巡察组反馈的5个方面, 共反馈了三个方面 — not 查摆…存在的4个方面12项具体问题.
-_FED_BACK = re.compile(
-    r"(?:反馈|巡[察视]组?(?:指出|发现|提出))(?:意见)?(?:中)?(?:指出|提出)?"
-    r"(?:了|的)?(?:共|共计)?\s*$"
-)
-_DONE_AFTER = re.compile(
-    r"\s*(?:均|已|已经|全部|均已)+\s*(?:完成整改|整改完成|整改到位|完成|销号)"
-)
-_DONE_BEFORE = re.compile(r"已(?:全部)?完成(?:了)?[^，,]*$")
-_DONE_OF = re.compile(r"\s*的?(?:全部)?整改")
-_RECTIFIED = re.compile(
-    f"(?:已(?:全部)?完成整改|已整改(?:完成|到位))(?:问题)?\\s*(?P<num>{_NUM})\\s*[个项]"
-)
-_BREAKDOWN = re.compile(
-    f"(?:细化|分解)(?:分解)?(?:为|成)?(?:了)?\\s*(?P<num>{_NUM})\\s*[项个条]"
-    r"(?:具体)?(?:整改)?(?:任务|问题|事项)"
-)
-_TASKS = re.compile(f"(?P<num>{_NUM})\\s*[项个条](?:具体)?整改任务")
-_TASKS_DONE = re.compile(
-    f"(?:已|均已)(?:全部)?(?:完成|办结|销号)(?:了)?(?:整改任务)?\\s*(?P<num>{_NUM})\\s*[项个]"
-    f"|(?P<all>{_NUM})\\s*[项个](?:具体)?整改任务(?:已|均已)(?:全部)?(?:完成|办结|销号)"
-)
-_MEASURES = re.compile(
-    f"(?P<num>{_NUM})\\s*[条项](?:的)?(?:具体整改|整改|支撑|具体)措施"
-    f"|(?:整改|支撑|具体)措施(?:共)?\\s*(?P<after>{_NUM})\\s*[条项]"
-)
-_ABOUT_INSPECTION = re.compile("巡[察视]|反馈|整改")
-_INSPECTION = re.compile("巡[察视]")
-
-
-def find_counts(text: str) -> tuple[tuple[Count, ...], list[str]]:
-    """The figures the notice announces about the feedback and its
-    rectification (DESIGN.md, `announced_counts`; tests/gold/README.md).
-
-    Figures after 细化/分解 are what the feedback was broken down into: `tasks`
-    whatever the noun (细化分解成41项具体问题). A count stated twice keeps its
-    first value; a later different value is reported as a warning.
-    """
-    found: list[Count] = []
-    for sentence in head.sentences(text):
-        if not _ABOUT_INSPECTION.search(sentence.text):
-            continue
-        found += _sentence_counts(text, sentence)
-    first: dict[str, Count] = {}
-    warnings: list[str] = []
-    for count in sorted(found, key=lambda c: c.span.start):
-        if count.key not in first:
-            first[count.key] = count
-        elif first[count.key].value != count.value:
-            warnings.append(
-                f"{count.key} stated as {first[count.key].value} "
-                f"({first[count.key].span.text}) and as {count.value} "
-                f"({count.span.text})"
-            )
-    return tuple(first.values()), warnings
-
-
-def _sentence_counts(text: str, sentence: Span) -> list[Count]:
-    s, base = sentence.text, sentence.start
-    counts: list[Count] = []
-
-    def add(key: str, num: str, start: int, end: int) -> None:
-        counts.append(
-            Count(key, parse_cn_number(num), Span.of(text, base + start, base + end))
-        )
-
-    for run in _RUN.finditer(s):
-        # the unit's own supervision also 反馈s (现场反馈6个问题): only a
-        # sentence about the 巡察/巡视 speaks of the inspection's findings
-        if not _FED_BACK.search(s[: run.start()]) or not _INSPECTION.search(s):
-            continue
-        problems: re.Match[str] | None = None
-        for item in _ITEM.finditer(s, run.start(), run.end()):
-            for key in ("aspects", "categories", "problems"):
-                if item.group(key):
-                    add(key, item.group("num"), item.start(), item.end())
-                    if key == "problems":
-                        problems = item
-        if problems is None:
-            continue
-        done = _DONE_AFTER.match(s, run.end())
-        if done is None:
-            clause = re.split("[，,]", s[: run.start()])[-1]
-            if _DONE_BEFORE.search(clause):
-                done = _DONE_OF.match(s, run.end())
-        if done is not None:
-            add("rectified", problems.group("num"), problems.start(), done.end())
-    for m in _RECTIFIED.finditer(s):
-        add("rectified", m.group("num"), m.start(), m.end())
-    for m in _BREAKDOWN.finditer(s):
-        add("tasks", m.group("num"), m.start("num"), m.end())
-    for m in _TASKS.finditer(s):
-        if not any(c.key == "tasks" and c.span.end == base + m.end() for c in counts):
-            add("tasks", m.group("num"), m.start(), m.end())
-    if "整改任务" in s:
-        for m in _TASKS_DONE.finditer(s):
-            add("tasks_done", m.group("num") or m.group("all"), m.start(), m.end())
-    for m in _MEASURES.finditer(s):
-        add("measures", m.group("num") or m.group("after"), m.start(), m.end())
-    return counts

@@ -1,0 +1,196 @@
+"""Announced counts: the figures a notice states about the inspection's
+feedback and its rectification (the JSON contract's `announced_counts`).
+
+Grammar (EBNF over one sentence; numbers Arabic, full-width or Chinese):
+
+    run        = item { [、 ，] [及 | 和 | 共] item } ;
+    item       = aspects | categories | problems ;
+    aspects    = number ["个"] ["大"] "方面" [的问题]      5个方面, 六个方面的问题
+               | number "项" &problems ;                 指出4项12个问题 (4 aspects)
+    categories = number ["个"] ("大类" | "大项" | "类") ;  14个大类, 17大项, 12类
+    problems   = number ["个" | "项" | "条"] ["具体" | "子项"] "问题" ;
+    lead       = trigger [object "存在" ["的"]] ;        what makes a run the feedback
+    trigger    = (反馈 | 指出 | 提出 | 发现 | 确定 | 形成 | 聚焦 | 围绕 | 针对 | 梳理)
+                 [了 | 的 | 出] [共 | 共计 | 总体] ;
+    rectified  = ["已"] ["全部"] ("完成整改" | "整改完成" | "整改到位") ["问题"]
+                 number ("个" | "项")
+               | [trigger | 共计] problems ("已" | "均已" | "全部")
+                 ("完成整改" | "整改完成" | "整改到位") ;
+    measures   = number ("条" | "项") ["的"] ["具体"] ["整改" | "支撑"] "措施"
+               | ("整改" | "支撑" | "具体") "措施" ["共"] number ("条" | "项") ;
+    tasks      = number ("项" | "个" | "条") ["具体"] ["整改"] "任务"
+               | ("细化" | "分解") … number … ("任务" | "问题" | "事项") ;
+
+A run counts only in a sentence about the inspection (巡察/巡视) and after a
+trigger: 查摆…存在的4个方面 (a democratic life meeting's self-examination),
+着重从三个方面整改 (the angles of one measure) and 向2个单位反馈…10类35个
+(the unit inspecting others) are not the feedback. Figures of suggestions
+(意见建议), people, meetings, money, rules (制度) and percentages are not
+counts: the grammar has no item for them. A number after 每/各/逐/第 is no
+count (每一项整改措施).
+
+A breakdown (细化分解成41项具体问题) is `tasks`, unless the notice has stated
+no number of problems before it: then it is the number of problems
+(4个方面12类问题 … 细化成39个具体问题 → problems 39).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.head import sentences
+from kg.extract.numbers import parse_cn_number
+from kg.model import Count, Span
+
+NUMBER = "[0-9０-９]+|[一二两三四五六七八九十百]+"
+_NOT_AFTER = "(?<![第0-9０-９一二两三四五六七八九十百每各逐])"
+_ASPECTS = "个?大?方面(?!意见|建议)"
+_CATEGORIES = "个?大类|个?大项|类"
+_PROBLEMS = "[个项条]?(?:具体|子项)?问题"
+_ITEM = re.compile(
+    f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*"
+    f"(?:(?P<aspects>{_ASPECTS})|(?P<categories>{_CATEGORIES})|(?P<problems>{_PROBLEMS})"
+    f"|(?P<aspects_of>项)(?=\\s*(?:{NUMBER})\\s*{_PROBLEMS}))"
+)
+_RUN = re.compile(
+    f"{_ITEM.pattern}(?:\\s*(?:的问题)?\\s*[,，、]?\\s*(?:及|和|共)?\\s*"
+    f"(?:{NUMBER})\\s*(?:{_ASPECTS}|{_CATEGORIES}|{_PROBLEMS}|项(?=\\s*(?:{NUMBER})))"
+    ")*"
+)
+_TRIGGER = (
+    "(?:反馈|指出|提出|发现|确定|形成|聚焦|围绕|针对|梳理)"
+    "(?:了|的|出)?(?:意见)?(?:中)?(?:指出|提出)?(?:了|的)?(?:共|共计|总体|总计)?"
+)
+# The lead of a run: a trigger right before it, or a trigger, what is found
+# wanting and 存在 (指出某局党委存在4个方面的问题).
+_LEAD = re.compile(
+    f"(?:{_TRIGGER}\\s*|{_TRIGGER}[^，,。；;]{{1,30}}?存在(?:的)?)$"
+)
+_SELF_EXAMINATION = re.compile(
+    "查摆|自查|对照检查|剖析|向[0-9０-９一二两三四五六七八九十]+个"
+)
+_TOTAL = re.compile("(?:共计|合计|总计|共)$")
+_DONE_AFTER = re.compile(
+    r"\s*(?:均|已|已经|全部|均已)+\s*(?:完成整改|整改完成|整改到位|完成|销号)"
+)
+_DONE_BEFORE = re.compile(r"已(?:全部)?完成(?:了)?[^，,]*$")
+_DONE_OF = re.compile(r"\s*的?(?:全部)?整改")
+_RECTIFIED = re.compile(
+    f"(?:已(?:全部)?完成整改|已?整改(?:完成|到位)|(?<![未已])完成整改)(?:问题)?"
+    f"\\s*(?P<num>{NUMBER})\\s*[个项](?!整改任务)"
+)
+_BREAKDOWN = re.compile(
+    f"(?:细化|分解)(?:分解)?(?:为|成)?(?:了)?\\s*(?P<num>{NUMBER})\\s*[项个条]"
+    r"(?:具体)?(?:整改)?(?P<noun>任务|问题|事项)"
+)
+_TASKS = re.compile(f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*[项个条](?:具体)?整改任务")
+_TASKS_DONE = re.compile(
+    f"(?:已|均已)(?:全部)?(?:完成|办结|销号)(?:了)?(?:整改任务)?\\s*(?P<num>{NUMBER})\\s*[项个]"
+    f"|(?P<all>{NUMBER})\\s*[项个](?:具体)?整改任务(?:已|均已)(?:全部)?(?:完成|办结|销号)"
+)
+_MEASURES = re.compile(
+    f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*[条项](?:的)?(?:具体整改|整改|支撑|具体)措施"
+    f"|(?:整改|支撑|具体)措施(?:共)?\\s*(?P<after>{NUMBER})\\s*[条项]"
+)
+_ABOUT_INSPECTION = re.compile("巡[察视]|反馈|整改")
+_INSPECTION = re.compile("巡[察视]")
+
+
+def find_counts(text: str) -> tuple[tuple[Count, ...], list[str]]:
+    """The figures the notice announces, each with its span, and warnings.
+
+    A count stated twice keeps its first value; a later different value is
+    reported as a warning.
+    """
+    found: list[Count] = []
+    for sentence in sentences(text):
+        if _ABOUT_INSPECTION.search(sentence.text):
+            found += _sentence_counts(text, sentence)
+    found.sort(key=lambda c: c.span.start)
+    found = _breakdowns_as_problems(found)
+    first: dict[str, Count] = {}
+    warnings: list[str] = []
+    for count in found:
+        if count.key not in first:
+            first[count.key] = count
+        elif first[count.key].value != count.value:
+            warnings.append(
+                f"{count.key} stated as {first[count.key].value} "
+                f"({first[count.key].span.text}) and as {count.value} "
+                f"({count.span.text})"
+            )
+    return tuple(first.values()), warnings
+
+
+def _breakdowns_as_problems(found: list[Count]) -> list[Count]:
+    """A breakdown into problems before any stated number of problems is the
+    number of problems (see the module's docstring)."""
+    result: list[Count] = []
+    for count in found:
+        if (
+            count.key == "breakdown-problems"
+            and not any(c.key == "problems" for c in result)
+        ):
+            result.append(Count("problems", count.value, count.span))
+        elif count.key == "breakdown-problems":
+            result.append(Count("tasks", count.value, count.span))
+        else:
+            result.append(count)
+    return result
+
+
+def _sentence_counts(text: str, sentence: Span) -> list[Count]:
+    s, base = sentence.text, sentence.start
+    counts: list[Count] = []
+
+    def add(key: str, num: str, start: int, end: int) -> None:
+        counts.append(
+            Count(key, parse_cn_number(num), Span.of(text, base + start, base + end))
+        )
+
+    about_inspection = _INSPECTION.search(s) is not None
+    for run in _RUN.finditer(s):
+        lead = _LEAD.search(s[max(0, run.start() - 48) : run.start()])
+        if not about_inspection or (
+            lead is not None and _SELF_EXAMINATION.search(lead.group())
+        ):
+            continue
+        if lead is None:
+            # 截至目前,共计12个问题已整改完成: the total, rectified
+            done = _DONE_AFTER.match(s, run.end())
+            last = list(_ITEM.finditer(s, run.start(), run.end()))[-1]
+            if done and last.group("problems") and _TOTAL.search(s[: run.start()]):
+                add("rectified", last.group("num"), last.start(), done.end())
+            continue
+        problems: re.Match[str] | None = None
+        for item in _ITEM.finditer(s, run.start(), run.end()):
+            key = next(
+                k for k in ("aspects", "categories", "problems", "aspects_of")
+                if item.group(k)
+            )
+            add(key.removesuffix("_of"), item.group("num"), item.start(), item.end())
+            if key == "problems":
+                problems = item
+        if problems is None:
+            continue
+        done = _DONE_AFTER.match(s, run.end())
+        if done is None:
+            clause = re.split("[，,]", s[: run.start()])[-1]
+            if _DONE_BEFORE.search(clause):
+                done = _DONE_OF.match(s, run.end())
+        if done is not None:
+            add("rectified", problems.group("num"), problems.start(), done.end())
+    for m in _RECTIFIED.finditer(s):
+        add("rectified", m.group("num"), m.start(), m.end())
+    for m in _BREAKDOWN.finditer(s):
+        key = "tasks" if m.group("noun") != "问题" else "breakdown-problems"
+        add(key, m.group("num"), m.start("num"), m.end())
+    for m in _TASKS.finditer(s):
+        if not any(c.key == "tasks" and c.span.end == base + m.end() for c in counts):
+            add("tasks", m.group("num"), m.start(), m.end())
+    if "整改任务" in s:
+        for m in _TASKS_DONE.finditer(s):
+            add("tasks_done", m.group("num") or m.group("all"), m.start(), m.end())
+    for m in _MEASURES.finditer(s):
+        add("measures", m.group("num") or m.group("after"), m.start(), m.end())
+    return counts
