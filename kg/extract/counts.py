@@ -10,14 +10,18 @@ Grammar (EBNF over one sentence; numbers Arabic, full-width or Chinese):
     categories = number ["个"] ("大类" | "大项" | "类") ;  14个大类, 17大项, 12类
     problems   = number ["个" | "项" | "条"] ["具体" | "子项"] "问题" ;
     lead       = trigger [object "存在" ["的"]] ;        what makes a run the feedback
-    trigger    = (反馈 | 指出 | 提出 | 发现 | 确定 | 形成 | 聚焦 | 围绕 | 针对 | 梳理)
+    trigger    = (反馈 | 指出 | 提出 | 提及 | 列出 | 反映 | 发现 | 确定 | 形成 | 聚焦
+               | 围绕 | 针对 | 梳理)
                  [了 | 的 | 出] [共 | 共计 | 总体] ;
-    rectified  = ["已"] ["全部"] ("完成整改" | "整改完成" | "整改到位") ["问题"]
+    rectified  = ["已"] ["全部"] ("完成整改" | "整改完成" | "整改到位" | "整改落实")
+                 ["问题"]
                  number ("个" | "项")
                | [trigger | 共计] problems ("已" | "均已" | "全部")
                  ("完成整改" | "整改完成" | "整改到位") ;
-    measures   = number ("条" | "项") ["的"] ["具体"] ["整改" | "支撑"] "措施"
-               | ("整改" | "支撑" | "具体") "措施" ["共"] number ("条" | "项") ;
+    measures   = number ("条" | "项" | "个") ["的"] ["具体"] ["整改" | "支撑"]
+                 ("措施" | "举措")
+               | (("整改" | "支撑" | "具体") ("措施" | "举措") | 制定 "措施")
+                 ["共"] number ("条" | "项" | "个") ;
     tasks      = number ("项" | "个" | "条") ["具体"] ["整改"] "任务"
                | ("细化" | "分解") … number … ("任务" | "问题" | "事项") ;
 
@@ -58,7 +62,7 @@ _RUN = re.compile(
     ")*"
 )
 _TRIGGER = (
-    "(?:反馈|指出|提出|发现|确定|形成|聚焦|围绕|针对|梳理)"
+    "(?:反馈|指出|提出|提及|列出|反映|发现|确定|形成|聚焦|围绕|针对|梳理)"
     "(?:了|的|出)?(?:意见)?(?:中)?(?:指出|提出)?(?:了|的)?(?:共|共计|总体|总计)?"
 )
 # The lead of a run: a trigger right before it, or a trigger, what is found
@@ -76,8 +80,10 @@ _DONE_AFTER = re.compile(
 _DONE_BEFORE = re.compile(r"已(?:全部)?完成(?:了)?[^，,]*$")
 _DONE_OF = re.compile(r"\s*的?(?:全部)?整改")
 _RECTIFIED = re.compile(
-    f"(?:已(?:全部)?完成整改|已?整改(?:完成|到位)|(?<![未已])完成整改)(?:问题)?"
+    f"(?:已(?:全部)?完成整改|已?整改(?:完成|到位|落实)|(?<![未已])完成整改)(?:问题)?"
     f"\\s*(?P<num>{NUMBER})\\s*[个项](?!整改任务)"
+    # 整改完成一项、销号一项: the rule of a ledger, no figure
+    r"(?!\s*[、，,]\s*销号)"
 )
 _BREAKDOWN = re.compile(
     f"(?:细化|分解)(?:分解)?(?:为|成)?(?:了)?\\s*(?P<num>{NUMBER})\\s*[项个条]"
@@ -89,9 +95,15 @@ _TASKS_DONE = re.compile(
     f"|(?P<all>{NUMBER})\\s*[项个](?:具体)?整改任务(?:已|均已)(?:全部)?(?:完成|办结|销号)"
 )
 _MEASURES = re.compile(
-    f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*[条项](?:的)?(?:具体整改|整改|支撑|具体)措施"
-    f"|(?:整改|支撑|具体)措施(?:共)?\\s*(?P<after>{NUMBER})\\s*[条项]"
+    f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*[条项个](?:的)?(?:具体整改|整改|支撑|具体)?"
+    "(?:措施|举措)"
+    f"|(?:(?:整改|支撑|具体)(?:措施|举措)|(?<=制定|制订|提出|建立)措施)(?:共)?\\s*"
+    f"(?P<after>{NUMBER})\\s*[条项个]"
 )
+# Feedback is given in a handful of aspects and a few dozen categories: a
+# larger figure is a misreading (共指出413个方面33个问题, a 4 and a 13 run
+# together where a page lost a character).
+_PLAUSIBLE = {"aspects": 30, "categories": 200}
 _ABOUT_INSPECTION = re.compile("巡[察视]|反馈|整改")
 _INSPECTION = re.compile("巡[察视]")
 
@@ -99,54 +111,66 @@ _INSPECTION = re.compile("巡[察视]")
 def find_counts(text: str) -> tuple[tuple[Count, ...], list[str]]:
     """The figures the notice announces, each with its span, and warnings.
 
-    A count stated twice keeps its first value; a later different value is
-    reported as a warning.
+    A figure stated twice with different values keeps the value of its
+    fullest statement (the run naming most levels: 3个方面7类问题20个具体问题
+    over 3个方面的7项问题), else its first; the other is reported as a warning.
     """
-    found: list[Count] = []
+    found: list[tuple[Count, int]] = []
+    warnings: list[str] = []
     for sentence in sentences(text):
         if _ABOUT_INSPECTION.search(sentence.text):
             found += _sentence_counts(text, sentence)
-    found.sort(key=lambda c: c.span.start)
+    found.sort(key=lambda c: c[0].span.start)
     found = _breakdowns_as_problems(found)
-    first: dict[str, Count] = {}
-    warnings: list[str] = []
-    for count in found:
-        if count.key not in first:
-            first[count.key] = count
-        elif first[count.key].value != count.value:
+    for count, _ in found:
+        if count.value > _PLAUSIBLE.get(count.key, count.value):
             warnings.append(
-                f"{count.key} stated as {first[count.key].value} "
-                f"({first[count.key].span.text}) and as {count.value} "
-                f"({count.span.text})"
+                f"{count.key} read as {count.value} ({count.span.text}): more "
+                f"than {_PLAUSIBLE[count.key]}, left out as a misreading"
             )
-    return tuple(first.values()), warnings
+    found = [c for c in found if c[0].value <= _PLAUSIBLE.get(c[0].key, c[0].value)]
+    chosen: dict[str, tuple[Count, int]] = {}
+    for count, weight in found:
+        held = chosen.get(count.key)
+        if held is None:
+            chosen[count.key] = (count, weight)
+            continue
+        if held[0].value == count.value:
+            continue
+        warnings.append(
+            f"{count.key} stated as {held[0].value} ({held[0].span.text}) "
+            f"and as {count.value} ({count.span.text})"
+        )
+        if weight > held[1]:
+            chosen[count.key] = (count, weight)
+    counts = sorted((c for c, _ in chosen.values()), key=lambda c: c.span.start)
+    return tuple(counts), warnings
 
 
-def _breakdowns_as_problems(found: list[Count]) -> list[Count]:
+def _breakdowns_as_problems(
+    found: list[tuple[Count, int]],
+) -> list[tuple[Count, int]]:
     """A breakdown into problems before any stated number of problems is the
     number of problems (see the module's docstring)."""
-    result: list[Count] = []
-    for count in found:
-        if (
-            count.key == "breakdown-problems"
-            and not any(c.key == "problems" for c in result)
-        ):
-            result.append(Count("problems", count.value, count.span))
-        elif count.key == "breakdown-problems":
-            result.append(Count("tasks", count.value, count.span))
+    result: list[tuple[Count, int]] = []
+    for count, weight in found:
+        if count.key == "breakdown-problems":
+            stated = any(c.key == "problems" for c, _ in result)
+            key = "tasks" if stated else "problems"
+            result.append((Count(key, count.value, count.span), weight))
         else:
-            result.append(count)
+            result.append((count, weight))
     return result
 
 
-def _sentence_counts(text: str, sentence: Span) -> list[Count]:
+def _sentence_counts(text: str, sentence: Span) -> list[tuple[Count, int]]:
+    """The counts of one sentence, each with the number of items of its run."""
     s, base = sentence.text, sentence.start
-    counts: list[Count] = []
+    counts: list[tuple[Count, int]] = []
 
-    def add(key: str, num: str, start: int, end: int) -> None:
-        counts.append(
-            Count(key, parse_cn_number(num), Span.of(text, base + start, base + end))
-        )
+    def add(key: str, num: str, start: int, end: int, weight: int = 1) -> None:
+        span = Span.of(text, base + start, base + end)
+        counts.append((Count(key, parse_cn_number(num), span), weight))
 
     about_inspection = _INSPECTION.search(s) is not None
     for run in _RUN.finditer(s):
@@ -163,12 +187,14 @@ def _sentence_counts(text: str, sentence: Span) -> list[Count]:
                 add("rectified", last.group("num"), last.start(), done.end())
             continue
         problems: re.Match[str] | None = None
-        for item in _ITEM.finditer(s, run.start(), run.end()):
+        items = list(_ITEM.finditer(s, run.start(), run.end()))
+        for item in items:
             key = next(
                 k for k in ("aspects", "categories", "problems", "aspects_of")
                 if item.group(k)
             )
-            add(key.removesuffix("_of"), item.group("num"), item.start(), item.end())
+            add(key.removesuffix("_of"), item.group("num"), item.start(),
+                item.end(), len(items))
             if key == "problems":
                 problems = item
         if problems is None:
@@ -186,7 +212,9 @@ def _sentence_counts(text: str, sentence: Span) -> list[Count]:
         key = "tasks" if m.group("noun") != "问题" else "breakdown-problems"
         add(key, m.group("num"), m.start("num"), m.end())
     for m in _TASKS.finditer(s):
-        if not any(c.key == "tasks" and c.span.end == base + m.end() for c in counts):
+        if not any(
+            c.key == "tasks" and c.span.end == base + m.end() for c, _ in counts
+        ):
             add("tasks", m.group("num"), m.start(), m.end())
     if "整改任务" in s:
         for m in _TASKS_DONE.finditer(s):
