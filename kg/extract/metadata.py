@@ -89,6 +89,7 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
     end = period.end if period else None
 
     feedback_date, recipient = _feedback(text, inspection, period, end)
+    feedback_date, published = _in_order(end, feedback_date, published, warnings)
     if feedback_date is None:
         warnings.append("no feedback date found")
     inspected = _inspected_org(
@@ -193,6 +194,29 @@ def _feedback(
             date = _after(date, end)
         return date, recipient
     return None, None
+
+
+def _in_order(
+    end: Date | None, feedback: Date | None, published: Date | None,
+    warnings: list[str],
+) -> tuple[Date | None, Date | None]:
+    """The feedback and publication dates, each dropped with a warning where
+    it breaks the genre's order: inspection end ≤ feedback ≤ publication (a
+    group feeds back after it leaves; the unit reports after the feedback)."""
+    if feedback is not None and end is not None and feedback.iso < end.iso:
+        warnings.append(
+            f"feedback date {feedback.iso} ({feedback.span.text}) is before the "
+            f"inspection ended ({end.iso}): left out"
+        )
+        feedback = None
+    latest = feedback or end
+    if published is not None and latest is not None and published.iso < latest.iso:
+        warnings.append(
+            f"publication date {published.iso} ({published.span.text}) is before "
+            f"{latest.iso}: left out"
+        )
+        published = None
+    return feedback, published
 
 
 def _after(date: Date, end: Date) -> Date:
