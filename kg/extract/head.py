@@ -183,6 +183,18 @@ def _title_in_line(text: str, line: Span) -> Span | None:
     return span
 
 
+def title_date(text: str, title: Span | None) -> Date | None:
+    """A date written after the title on its line (…的通报 2026-02-13)."""
+    if title is None:
+        return None
+    line_end = text.find("\n", title.end)
+    line_end = len(text) if line_end < 0 else line_end
+    trailing = _TRAILING_DATE.search(text, title.end, line_end)
+    if trailing is None:
+        return None
+    return _date_in(text, strip(text, trailing.start(), trailing.end()))
+
+
 def title(text: str, source: Source) -> Span | None:
     """A line of the head ending in 通报/报告/整改情况…; a title broken over two
     lines (unit, then 关于…通报) is one span covering both, newline included:

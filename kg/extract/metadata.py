@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from kg.extract import head
 from kg.extract.counts import find_counts
 from kg.extract.groups import GroupPhrase, pick_group
-from kg.extract.numbers import Period, find_dates, find_periods
+from kg.extract.numbers import Period, find_dates, find_periods, fused_dates
 from kg.extract.units import (
     INSPECTED,
     RECIPIENT,
@@ -71,6 +71,7 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
         head.signed_date(text, source)
         or closing
         or head.page_date(text, source, head_end)
+        or head.title_date(text, title)
     )
     publisher = head.page_field(text, source, ("发布机构", "发文机关")) or signature
     if publisher is None:
@@ -78,6 +79,8 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
 
     periods = find_periods(text)
     period = _inspection_period(text, inspection, periods)
+    if period is None and inspection is not None:
+        period = _fused_period(text, inspection)
     if period is None:
         warnings.append("no inspection period found")
     elif period.precision == "month":
@@ -162,6 +165,15 @@ def _inspection_period(
     return None
 
 
+def _fused_period(text: str, inspection: Span) -> Period | None:
+    """An inspection period a page wrote without 年月日 (2024717日至830日)."""
+    for begin, stop in fused_dates(text, inspection.start, inspection.end):
+        if stop is not None and not begin.inferred_year and begin.iso <= stop.iso:
+            span = Span.of(text, begin.span.start, stop.span.end)
+            return Period(begin, stop, "day", span)
+    return None
+
+
 def _feedback(
     text: str, inspection: Span | None, period: Period | None, end: Date | None
 ) -> tuple[Date | None, Organization | None]:
@@ -188,6 +200,8 @@ def _feedback(
             and not (period is not None and period.span.contains(d.span))
         ]
         if not dates:
+            dates = [d for d, _ in fused_dates(text, sentence.start, cue)]
+        if not dates or (dates[-1].iso.startswith("0000") and end is None):
             return None, recipient
         date = dates[-1]
         if date.inferred_year and end is not None:

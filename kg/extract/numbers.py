@@ -91,9 +91,16 @@ def _atom(tag: str, *, end: bool = False) -> str:
         f"(?P<{tag}im>[0-9]{{1,2}})(?P={tag}sep)(?P<{tag}id>[0-9]{{1,2}})"
         f"(?![0-9]|\\.[0-9])"
     )
-    year = f"(?:(?P<{tag}y>{_YEAR})\\s*年\\s*)?"
+    # 2024月10月15日: a year typed with 月 for 年, told by the month after it
+    year = f"(?:(?P<{tag}y>{_YEAR})\\s*(?:年|月(?=\\s*{_NUM2}\\s*月))\\s*)?"
     month = f"(?P<{tag}m>{_NUM2}|{_CN_MONTH})\\s*月(?!份)"
     day = f"(?P<{tag}d>{_NUM2}|{_CN_DAY})\\s*[日号]"
+    if end:
+        # a range's end may lose its 日 before the next word (至11月15市委…)
+        day = (
+            f"(?P<{tag}d>{_NUM2}|{_CN_DAY})"
+            f"(?:\\s*[日号]|(?=[^0-9０-９日号个项条人名次万元%．.]))"
+        )
     written = f"{year}{month}(?:\\s*{day})?"
     if end:
         written += f"|(?P<{tag}do>{_NUM2}|{_CN_DAY})\\s*[日号]"
@@ -265,6 +272,49 @@ def find_dates(text: str, default_year: int | None = None) -> tuple[Date, ...]:
 def find_periods(text: str, default_year: int | None = None) -> tuple[Period, ...]:
     """Every written range of dates or months, in document order."""
     return tuple(_scan(text, default_year)[1])
+
+
+# Pages that lost the glyphs 年, 月 and 日 (rendered as images or in a font
+# the scraper dropped) run the figures together: 2024717日至830日 for
+# 2024年7月17日至8月30日, 914日 for 9月14日. Read only where one split into
+# month and day is valid (717 → 7-17, as 71-7 is no date), and only by the
+# metadata extractor, in the sentences that name the inspection.
+_FUSED = re.compile(
+    r"(?<![0-9])(?P<year>(?:19|20)[0-9]{2})?(?P<md>[0-9]{3,4})日?"
+    r"(?:\s*(?:至|到|-|—)\s*(?P<md2>[0-9]{3,4})日?)?(?![0-9])"
+)
+
+
+def _month_day(digits: str) -> tuple[int, int] | None:
+    readings = {
+        (int(digits[:cut]), int(digits[cut:]))
+        for cut in (1, 2)
+        if 1 <= len(digits) - cut <= 2
+        and _valid(2000, int(digits[:cut]) or 13, int(digits[cut:]) or 32)
+    }
+    return readings.pop() if len(readings) == 1 else None
+
+
+def fused_dates(text: str, start: int, end: int) -> list[tuple[Date, Date | None]]:
+    """Dates written without their 年月日 in text[start:end], with the end
+    of a range: (2024-07-17, 2024-08-30) for 2024717日至830日. A date
+    without a year gets the year 0 for the caller to fill in."""
+    found: list[tuple[Date, Date | None]] = []
+    for m in _FUSED.finditer(text, start, end):
+        first = _month_day(m.group("md"))
+        if first is None:
+            continue
+        year = int(m.group("year")) if m.group("year") else 0
+        span = Span.of(text, m.start(), m.end("md"))
+        begin = _date(year, *first, span, inferred=year == 0)
+        second = _month_day(m.group("md2")) if m.group("md2") else None
+        stop = None
+        if second is not None:
+            stop_year = year + (second < first) if year else 0
+            stop = _date(stop_year, *second, Span.of(text, m.start("md2"), m.end()),
+                         inferred=True)
+        found.append((begin, stop))
+    return found
 
 
 # --- document numbers (文号) ------------------------------------------------------
