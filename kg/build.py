@@ -29,8 +29,11 @@ import multiprocessing
 import os
 import queue
 import re
+import shutil
+import signal
 import threading
 import time
+import urllib.parse
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -39,12 +42,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import kg
-from kg import buildreport
+from kg import buildreport, outlock
 from kg.buildcache import FORMAT as CACHE_FORMAT
-from kg.buildcache import BuildCache, read_cache
-from kg.buildreport import AbsentNotice, BuildReport, FileEntry
-from kg.errors import InputError
+from kg.buildcache import BuildCache, cache_key, read_cache
+from kg.buildreport import AbsentNotice, BuildReport, FileEntry, shown_path
+from kg.errors import InputError, OutputError, StoreError
 from kg.ingest import CONVERT_HINT, UNSUPPORTED_SUFFIXES, open_input
+from kg.noticeid import HASH_DIGITS, id_key, path_hash, stem_id
 from kg.rdf.ontology import ontology_files
 from kg.store import Store, atomic_path
 
@@ -65,6 +69,19 @@ CACHE_FILE = ".kg-cache.sqlite"  # kg.buildcache
 LEGACY_CACHE_FILE = ".kg-cache.json"  # before CACHE_FORMAT 3: removed
 REPORT_FILE = "build-report.json"
 DUMPS = ("graph.trig", "graph.ttl")
+# Where the build writes a file, and where it writes a folder (relative to
+# the output folder): an existing one of the other kind stops the build first.
+OUTPUT_FILES = (REPORT_FILE, *DUMPS, "index.html", "graph.html", CACHE_FILE)
+OUTPUT_FOLDERS = ("notices", "regulations", "categories")
+PAGE_FOLDERS = ("notices", "regulations", "categories")
+# The IRIs of notice graphs (kg.rdf.iri.notice_iri; tests/test_reliability.py
+# checks they agree), spelled out here so that a build with nothing to do
+# does not import rdflib to recognise them.
+NOTICE_GRAPHS = "https://w3id.org/kg-inspection/notice/"
+# Cache keys of the notice graphs the store holds and the cache did not know.
+ORPHAN_KEY = "store:"
+# Signals that end a build as Ctrl-C does: workers stopped, nothing orphaned.
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 # Results in flight per worker: enough to keep the workers busy while the
 # writer waits for the loader, few enough to bound memory (~1.2 MB each).
 WINDOW_PER_WORKER = 16
@@ -101,6 +118,7 @@ class _Input:
 def build_corpus(
     inputs: list[Path], out: Path, *, jobs: int | None, prune: bool,
     gazetteers: list[Path], progress: bool, html: bool, dump: bool = True,
+    repair: bool = False,
 ) -> BuildReport:
     """Build the graph of the notices in `inputs` (files or folders) into `out`.
 
@@ -111,9 +129,30 @@ def build_corpus(
     notice, regulation and category) are written from the store at the end;
     with `dump`, graph.trig and graph.ttl (whole-corpus files: a build without
     them removes those of an earlier build, which would no longer be current).
+
+    The build holds `out` (`kg.outlock.writing`) from its first read to its
+    last page: a second build, or a `kg view` or `kg push`, is refused with a
+    message instead of running in between. What the store holds decides, not
+    the cache: a notice graph no input gives is pruned (`prune`) or reported
+    kept, and an output that is missing is written again. With `repair`, a
+    damaged store is removed, with the cache, and built again from `inputs`
+    (notices whose inputs are not among them are lost).
     """
+    with _signals_end_the_build(), outlock.writing(out):
+        return _build(inputs, out, jobs=jobs, prune=prune, gazetteers=gazetteers,
+                      progress=progress, html=html, dump=dump, repair=repair)
+
+
+def _build(
+    inputs: list[Path], out: Path, *, jobs: int | None, prune: bool,
+    gazetteers: list[Path], progress: bool, html: bool, dump: bool, repair: bool,
+) -> BuildReport:
     started = datetime.now(UTC)
     begun = clock = time.perf_counter()
+    _check_gazetteers(gazetteers)
+    _check_output_paths(out, repair=repair)
+    if repair:
+        _repair_store(out)
     fingerprint = _fingerprint(gazetteers)
     ontology = _digest(ontology_files())
     meta, old_files = read_cache(out / CACHE_FILE)
@@ -125,9 +164,12 @@ def build_corpus(
         reusable = old_files
 
     entries, candidates = _find_inputs(inputs, out)
-    entries, todo = _identify(candidates, entries)
     found = {key for _, key in candidates}
-    new_files, pending = _reuse(todo, reusable, out, entries)
+    entries, todo = _identify(candidates, entries,
+                               _held_ids(old_files, candidates, prune))
+    new_files, pending, graphs = _reuse(todo, reusable, out, entries)
+    orphans = _orphans(graphs, old_files)
+    old_files |= orphans
     seconds = {"find": time.perf_counter() - clock}
 
     stale, kept, absent = _reconcile(old_files, new_files, found, prune)
@@ -136,10 +178,14 @@ def build_corpus(
         outputs += DUMPS
     if html:
         outputs += ("index.html", "graph.html")
-    if not (pending or stale or not meta.get("outputs_current")
+    if not (pending or stale or orphans or not meta.get("outputs_current")
             or meta.get("ontology") != ontology
             or not all((out / name).is_file() for name in outputs)
-            or (not dump and any((out / name).exists() for name in DUMPS))):
+            or (not dump and any((out / name).exists() for name in DUMPS))
+            or sorted(g for g in graphs if not _is_notice_graph(g))
+            != meta.get("derived_graphs")
+            or (html and not all((out / page).is_file()
+                                 for page in meta.get("pages", ())))):
         # Nothing to do: open nothing for writing, so not a file changes.
         seconds["total"] = time.perf_counter() - begun
         return BuildReport(_sorted(entries), absent, written=False, seconds=seconds)
@@ -149,7 +195,7 @@ def build_corpus(
     # Closed on the way out, also after an error: a library caller (a test, a
     # notebook) can build into the same folder again in the same process.
     with contextlib.closing(Store(out / "store")) as store:
-        _remove_temporaries(out)  # the store's lock is ours: no other build writes
+        _remove_temporaries(out)  # the folder's lock is ours: no other build writes
         (out / LEGACY_CACHE_FILE).unlink(missing_ok=True)
         with contextlib.closing(BuildCache(out / CACHE_FILE)) as cache:
             cache.set_meta({"format": CACHE_FORMAT, "kg_version": kg.__version__,
@@ -178,8 +224,9 @@ def build_corpus(
                 _remove_notice(record, store, out, new_files)
             new_files |= kept
             cache.keep_only(new_files)
-            build_graph = _describe_build(store, new_files, meta.get("build_graph"),
-                                          started)
+            cache.save([(key, record, ()) for key, record in kept.items()
+                        if key in orphans])
+            build_graph = _describe_build(store, new_files, started)
             cache.set_meta({"build_graph": build_graph})
             _summarise(store, cache)
             store.flush()
@@ -191,6 +238,7 @@ def build_corpus(
                 for name in DUMPS:
                     (out / name).unlink(missing_ok=True)
             quads = _quad_count(store, new_files)
+            derived = [g for g in store.graphs() if not _is_notice_graph(g)]
             store.close()
             seconds["dump"] = time.perf_counter() - clock
             if html:
@@ -202,7 +250,9 @@ def build_corpus(
             seconds["total"] = time.perf_counter() - begun
             report = BuildReport(_sorted(entries), absent, quads, seconds=seconds)
             _write_bytes(out / REPORT_FILE, _json_bytes(report.to_dict()))
-            cache.set_meta({"outputs_current": True})
+            cache.set_meta({"outputs_current": True,
+                            "derived_graphs": derived,
+                            "pages": _pages(out) if html else []})
     return report
 
 
@@ -210,15 +260,119 @@ def _sorted(entries: list[FileEntry]) -> tuple[FileEntry, ...]:
     return tuple(sorted(entries, key=lambda e: e.path))
 
 
+# --- before anything is read -------------------------------------------------
+
+
+def _check_gazetteers(gazetteers: Sequence[Path]) -> None:
+    """Read each gazetteer once here: a missing, binary or mis-encoded one is
+    one `InputError` naming it before any notice is read (in the workers it
+    killed every worker, and every notice failed with a traceback)."""
+    if not gazetteers:
+        return
+    from kg.link import Gazetteer
+
+    Gazetteer.load(gazetteers)
+
+
+def _check_output_paths(out: Path, *, repair: bool) -> None:
+    """`OutputError` when a path the build writes is taken by the wrong kind
+    (a folder where a file goes, a file where a folder goes), before any
+    work: the build would otherwise fail midway with a traceback."""
+    for name in OUTPUT_FILES:
+        path = out / name
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder where kg build writes a file "
+                              "(remove or rename it)")
+    for name in OUTPUT_FOLDERS:
+        path = out / name
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{path}: is a file where kg build writes a folder "
+                              "(remove or rename it)")
+    store = out / "store"
+    if store.exists() and not store.is_dir() and not repair:
+        raise OutputError(f"{store}: is a file where kg build keeps its store "
+                          "(remove it, or run kg build --repair, which does)")
+
+
+def _repair_store(out: Path) -> None:
+    """Remove a store that does not open (damaged, or a file in its place),
+    and the cache that describes it: the build then makes both again."""
+    store = out / "store"
+    if not store.exists() and not store.is_symlink():
+        return
+    if store.is_dir() and not store.is_symlink():
+        try:
+            Store(store, read_only=True).close()
+            return  # opens: nothing to repair
+        except StoreError:
+            shutil.rmtree(store)
+    else:
+        store.unlink()
+    (out / CACHE_FILE).unlink(missing_ok=True)
+
+
+def _pages(out: Path) -> list[str]:
+    """The pages of the site under `out`, relative to it: what a build with
+    nothing to do checks are still there."""
+    pages = [name for name in ("index.html", "graph.html") if (out / name).is_file()]
+    for folder in PAGE_FOLDERS:
+        if (out / folder).is_dir():
+            pages += sorted(f"{folder}/{p.name}" for p in (out / folder).iterdir()
+                            if p.suffix == ".html" and not p.name.startswith("."))
+    return pages
+
+
+class _Ended(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised as Ctrl-C is (a KeyboardInterrupt), so that
+    the same clean-up runs: workers stopped, the loader joined, the store
+    closed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_end_the_build() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the build as SIGINT does, and then end the
+    process with the signal (its exit status says so). Their default action
+    ended the parent at once and left the spawned workers and the resource
+    tracker running for good, holding any pipe to the build open. Only the
+    main thread can set handlers; elsewhere the build runs without."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def end(signum: int, frame: object) -> None:
+        raise _Ended(signum)
+
+    before = {number: signal.signal(number, end) for number in ENDING_SIGNALS}
+    try:
+        yield
+    except _Ended as ended:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+        before = {}
+        signal.signal(ended.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), ended.signum)
+        raise  # only if the signal is blocked
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
 def _reuse(
     todo: list[_Input], reusable: dict[str, dict[str, Any]], out: Path,
     entries: list[FileEntry],
-) -> tuple[dict[str, dict[str, Any]], list[_Input]]:
+) -> tuple[dict[str, dict[str, Any]], list[_Input], set[str]]:
     """The cache records still valid for `todo` (each reported "unchanged",
-    or as the failure it was), and the inputs to extract. The store is only
-    read here, so a build with nothing to do leaves it untouched."""
+    or as the failure it was), the inputs to extract, and the named graphs
+    the store holds. The store is only read here, so a build with nothing to
+    do leaves it untouched."""
     store_dir = out / "store"
-    built = Store(store_dir, read_only=True) if store_dir.is_dir() else None
+    built = (Store(store_dir, read_only=True)
+             if store_dir.is_dir() and any(store_dir.iterdir()) else None)
+    graphs = set(built.graphs()) if built is not None else set()
     valid: dict[str, dict[str, Any]] = {}
     pending: list[_Input] = []
     for item in todo:
@@ -228,7 +382,31 @@ def _reuse(
             entries.append(_unchanged_entry(item, cached))
         else:
             pending.append(item)
-    return valid, pending
+    return valid, pending, graphs
+
+
+def _is_notice_graph(graph: str) -> bool:
+    return graph.startswith(NOTICE_GRAPHS) and "/" not in graph[len(NOTICE_GRAPHS):]
+
+
+def _orphans(
+    graphs: set[str], records: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Records for the notice graphs of the store that no record of the cache
+    has (a cache lost, corrupt or from another folder): the store, not the
+    cache, says what the graph holds, so these are pruned or kept like the
+    notices of inputs that are gone."""
+    recorded = {r["graph"] for r in records.values() if r.get("graph")}
+    orphans = {}
+    for graph in sorted(graphs - recorded):
+        if _is_notice_graph(graph):
+            notice_id = urllib.parse.unquote(graph[len(NOTICE_GRAPHS):])
+            orphans[ORPHAN_KEY + graph] = {
+                "path": f"(unknown input of notice {notice_id}: the build cache "
+                        "did not record it)",
+                "sha256": None, "notice_id": notice_id, "graph": graph,
+            }
+    return orphans
 
 
 def _reconcile(
@@ -289,7 +467,7 @@ def _sort_file(
     if problem is not None:
         entries.append(problem)
     else:
-        files.setdefault(str(path), os.path.abspath(path))
+        files.setdefault(str(path), cache_key(os.path.abspath(path)))
 
 
 def _walk(
@@ -334,14 +512,50 @@ def _file_problem(path: Path) -> FileEntry | None:
     return None
 
 
+def _held_ids(
+    records: dict[str, dict[str, Any]], candidates: list[tuple[str, str]],
+    prune: bool,
+) -> dict[str, tuple[str, str]]:
+    """The ids taken before this build's inputs are numbered, by
+    `kg.noticeid.id_key`: (input key, who holds it).
+
+    The notices of earlier builds whose inputs are not among this build's
+    keep their ids (unless `prune` removes them); an input keeps the id it
+    had, so that adding a file of the same name elsewhere does not move a
+    notice to another id (and its links with it)."""
+    given = {key: path for path, key in candidates}
+    held: dict[str, tuple[str, str]] = {}
+    for key, record in records.items():
+        if not record.get("graph") or key.startswith(ORPHAN_KEY):
+            continue
+        if key not in given:
+            if not prune:
+                held[id_key(record["notice_id"])] = (
+                    key, f"{shown_path(record['path'])} (a notice of an earlier "
+                    "build, still in the store)")
+        elif _derived_from(record["notice_id"], stem_id(given[key])[0]):
+            held.setdefault(id_key(record["notice_id"]),
+                            (key, shown_path(given[key])))
+    return held
+
+
+def _derived_from(notice_id: str, stem: str) -> bool:
+    """`notice_id` is `stem`, or `stem` and a hash (`_identify`)."""
+    return notice_id == stem or re.fullmatch(
+        re.escape(stem) + r"-[0-9a-f]{8,}", notice_id) is not None
+
+
 def _identify(
-    candidates: list[tuple[str, str]], entries: list[FileEntry]
+    candidates: list[tuple[str, str]], entries: list[FileEntry],
+    held: dict[str, tuple[str, str]],
 ) -> tuple[list[FileEntry], list[_Input]]:
-    """Hash each file, skip repeated contents, and give each notice its id:
-    the file stem, or, for a stem an earlier file already has, the stem and a
-    short hash of its absolute path."""
+    """Hash each file, skip repeated contents, and give each notice an id no
+    other notice has, in this build or in the store (`held`), compared
+    NFC-normalised and case-folded: the cleaned file stem (`kg.noticeid`), or,
+    for an id taken, the stem and a hash of the file's absolute path
+    (a longer hash if even that is taken)."""
     first_with: dict[str, str] = {}  # sha256 → path
-    ids: dict[str, str] = {}  # notice id → path
+    taken = dict(held)  # id_key → (input key, who)
     todo: list[_Input] = []
     for path, key in candidates:
         try:
@@ -351,17 +565,19 @@ def _identify(
             continue
         if digest in first_with:
             entries.append(FileEntry(path, buildreport.SKIPPED,
-                                     f"duplicate of {first_with[digest]}",
+                                     f"duplicate of {shown_path(first_with[digest])}",
                                      sha256=digest))
             continue
         first_with[digest] = path
-        notice_id = Path(path).stem
-        note = ""
-        if notice_id in ids:
-            note = f"notice id {notice_id} is taken by {ids[notice_id]}"
-            notice_id += "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+        stem, why = stem_id(path)
+        notice_id, note = stem, (f"{why}; this notice is {stem}" if why else "")
+        digits = HASH_DIGITS
+        while (holder := taken.get(id_key(notice_id), (key, "")))[0] != key:
+            note = f"notice id {notice_id} is taken by {holder[1]}"
+            notice_id = f"{stem}-{path_hash(os.path.abspath(path), digits)}"
             note += f"; this notice is {notice_id}"
-        ids[notice_id] = path
+            digits *= 2
+        taken[id_key(notice_id)] = (key, shown_path(path))
         todo.append(_Input(path, key, digest, notice_id, note))
     return entries, todo
 
@@ -400,27 +616,47 @@ def _extract_all(
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=buildworker.start_worker, initargs=(gazetteers,),
             ) as pool:
-                window: deque[tuple[_Input, concurrent.futures.Future[Result]]] = (
-                    deque())
-                while queue or window:
-                    while queue and len(window) < workers * WINDOW_PER_WORKER:
-                        item = queue.popleft()
-                        window.append((item, pool.submit(
-                            buildworker.extract, item.path, item.sha256,
-                            item.notice_id)))
-                    item, future = window.popleft()
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        queue.extendleft(reversed([i for i, _ in window]))
-                        yield item, buildworker.Result(
-                            item.notice_id, cacheable=False,
-                            error="internal error: the worker process died "
-                            "extracting it (out of memory?)")
+                try:
+                    window: deque[tuple[_Input, concurrent.futures.Future[Result]]] = (
+                        deque())
+                    while queue or window:
+                        while queue and len(window) < workers * WINDOW_PER_WORKER:
+                            item = queue.popleft()
+                            window.append((item, pool.submit(
+                                buildworker.extract, item.path, item.sha256,
+                                item.notice_id)))
+                        item, future = window.popleft()
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            queue.extendleft(reversed([i for i, _ in window]))
+                            yield item, buildworker.Result(
+                                item.notice_id, cacheable=False,
+                                error="internal error: the worker process died "
+                                "extracting it (out of memory?)")
+                            bar.advance(task)
+                            break
+                        yield item, result
                         bar.advance(task)
-                        break
-                    yield item, result
-                    bar.advance(task)
+                except BaseException:
+                    # Ctrl-C, SIGTERM, SIGHUP or an error of the writer: the
+                    # pool's exit would wait for every task submitted.
+                    _stop_workers(pool)
+                    raise
+
+
+def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """End the worker processes now, not after the tasks in flight."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    # The executor has no public way to end its processes before Python
+    # 3.14 (terminate_workers); the processes are in `_processes`.
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
 
 
 # --- the single writer -------------------------------------------------------
@@ -502,29 +738,37 @@ def _write_notice(
                           notice_id=item.notice_id, sha256=item.sha256)
         return entry, ({**record, "graph": None, "error": result.error}
                        if result.cacheable else None)
+    json_bytes = result.json_text.encode("utf-8")
     _write_bytes(_notice_file(out, item.notice_id, ".ttl"), result.turtle)
-    _write_bytes(_notice_file(out, item.notice_id, ".json"),
-                 result.json_text.encode("utf-8"))
+    _write_bytes(_notice_file(out, item.notice_id, ".json"), json_bytes)
     warnings = result.warnings + ((item.id_note,) if item.id_note else ())
     state = buildreport.OK_WITH_WARNINGS if warnings else buildreport.OK
     entry = FileEntry(item.path, state, warnings=warnings,
                       notice_id=item.notice_id, sha256=item.sha256,
                       triples=result.triples)
     return entry, {**record, "graph": result.graph,
-                   "warnings": list(warnings), "triples": result.triples}
+                   "warnings": list(warnings), "triples": result.triples,
+                   "sizes": {".ttl": len(result.turtle), ".json": len(json_bytes)}}
 
 
 def _still_built(
     cached: dict[str, Any], item: _Input, store: Store | None, out: Path
 ) -> bool:
-    """The cache record describes `item` and what it produced is still there."""
+    """The cache record describes `item` and what it produced is still there:
+    its graph in the store, its files of the size they were written."""
     if cached.get("sha256") != item.sha256 or cached.get("notice_id") != item.notice_id:
         return False
     if cached.get("graph") is None:
         return True  # a failure: the same bytes fail the same way
-    return (store is not None and store.contains_graph(cached["graph"])
-            and _notice_file(out, item.notice_id, ".ttl").is_file()
-            and _notice_file(out, item.notice_id, ".json").is_file())
+    if store is None or not store.contains_graph(cached["graph"]):
+        return False
+    sizes = cached.get("sizes") or {}
+    for suffix in (".ttl", ".json"):
+        path = _notice_file(out, item.notice_id, suffix)
+        if not path.is_file() or (suffix in sizes
+                                  and path.stat().st_size != sizes[suffix]):
+            return False
+    return True
 
 
 def _unchanged_entry(item: _Input, cached: dict[str, Any]) -> FileEntry:
@@ -551,11 +795,11 @@ def _remove_notice(
 
 
 def _describe_build(
-    store: Store, files: dict[str, dict[str, Any]], previous: str | None,
-    started: datetime,
+    store: Store, files: dict[str, dict[str, Any]], started: datetime
 ) -> str:
-    """Replace the ontology graph and the last build's activity graph (PROV-O)
-    with this build's; the IRI of the new activity graph."""
+    """Replace the ontology graph and every earlier build's activity graph
+    (PROV-O) in the store, whatever the cache remembers, with this build's;
+    the IRI of the new activity graph."""
     from kg.rdf import iri
     from kg.rdf.build import build_activity_quads
     from kg.rdf.ontology import static_quads
@@ -568,8 +812,10 @@ def _describe_build(
         datetime.now(UTC), generated=list(SUMMARY_GRAPHS.values()),
     )
     graph = iri.build_iri(started).value
-    if previous and previous != graph:
-        store.remove_graph(previous)
+    builds = iri.build_iri(started).value.rsplit("/", 1)[0] + "/"
+    for previous in store.graphs():
+        if previous.startswith(builds) and previous != graph:
+            store.remove_graph(previous)
     store.replace_graph(graph, activity)
     return graph
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -47,6 +48,28 @@ CREATE INDEX IF NOT EXISTS citations_by_graph ON citations (graph);
 CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 _COLUMNS = "key, scope, notice_id, date, label, kind, level, mentions, bare"
+
+
+def cache_key(absolute_path: str) -> str:
+    """The key of an input: its absolute path, or for a path whose bytes are
+    not UTF-8 (SQLite holds UTF-8 text only) ``bytes:`` and the path's bytes
+    in hex, which no absolute path starts with."""
+    try:
+        absolute_path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "bytes:" + os.fsencode(absolute_path).hex()
+    return absolute_path
+
+
+def _json_text(value: object) -> str:
+    """JSON, readable (not ASCII-escaped) unless it holds a lone surrogate
+    (a file name's bytes that are not UTF-8), which only escapes can carry."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
 
 
 def read_cache(path: Path) -> tuple[dict[str, Any], dict[str, Record]]:
@@ -102,7 +125,7 @@ class BuildCache:
         with self._transaction():
             for key, record, rows in built:
                 self._db.execute("INSERT OR REPLACE INTO inputs VALUES (?, ?)",
-                                 (key, json.dumps(record, ensure_ascii=False)))
+                                 (key, _json_text(record)))
                 if record.get("graph"):
                     self._drop_citations("graph = ?", (record["graph"],))
                     self._db.executemany(

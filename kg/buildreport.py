@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,13 @@ UNCHANGED = "unchanged"
 WARNING_LINES = 20  # files with warnings listed in the summary
 
 
+def shown_path(path: str) -> str:
+    """`path` as text that any terminal and any UTF-8 file can hold: a file
+    name's bytes that are not UTF-8 (which Python holds as lone surrogates)
+    are written as \\xNN escapes, as `ls -b` shows them."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 @dataclass(frozen=True, slots=True)
 class FileEntry:
     path: str  # as given or found under a folder given
@@ -30,7 +38,7 @@ class FileEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path,
+            "path": shown_path(self.path),
             "state": self.state,
             "reason": self.reason or None,
             "warnings": list(self.warnings),
@@ -70,7 +78,7 @@ class BuildReport:
 
     def summary(self) -> str:
         lines = [
-            f"{e.path}: {e.reason}"
+            f"{shown_path(e.path)}: {e.reason}"
             for e in self.entries
             if e.state in (FAILED, SKIPPED)
         ]
@@ -78,7 +86,8 @@ class BuildReport:
         # corpus, so the first few show and the report holds the rest.
         warned = [e for e in self.entries if e.state != FAILED and e.warnings]
         lines += [
-            f"{e.path}: {len(e.warnings)} warning(s): " + "; ".join(e.warnings)
+            f"{shown_path(e.path)}: {len(e.warnings)} warning(s): "
+            + "; ".join(e.warnings)
             for e in warned[:WARNING_LINES]
         ]
         if len(warned) > WARNING_LINES:
@@ -87,7 +96,7 @@ class BuildReport:
                 "(all of them are in build-report.json)"
             )
         lines += [
-            f"{a.path}: no longer an input; notice {a.notice_id} "
+            f"{shown_path(a.path)}: no longer an input; notice {a.notice_id} "
             + ("removed" if a.pruned else "kept (use --prune to remove it)")
             for a in self.absent
         ]
@@ -112,7 +121,7 @@ class BuildReport:
             "files": [e.to_dict() for e in self.entries],
             "absent": [
                 {
-                    "path": a.path,
+                    "path": shown_path(a.path),
                     "notice_id": a.notice_id,
                     "action": "pruned" if a.pruned else "kept",
                 }

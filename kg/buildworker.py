@@ -13,7 +13,8 @@ import dataclasses
 import json
 from pathlib import Path
 
-from kg.errors import InputError, KgError
+from kg.buildreport import shown_path
+from kg.errors import InputError, KgError, LimitError
 from kg.export import notice_to_dict
 from kg.ingest import read_source
 from kg.link import Gazetteer
@@ -44,27 +45,48 @@ class Result:
     citations: tuple[ScopedCitation, ...] = ()  # what it adds to the summary
 
 
+# Quads of one notice's graph: serialised three times (N-Quads, Turtle, the
+# store) and held whole; the corpus notice with most has 6,200 and
+# `kg.pipeline.MAX_TITLES` keeps a real notice far below this.
+MAX_QUADS = 300_000
+
 _gazetteer: Gazetteer | None = None  # one per worker process
+_gazetteer_error = ""  # why the gazetteers did not load (kg.build checks first)
 
 
 def start_worker(gazetteers: list[Path]) -> None:
-    """Load the gazetteers once per worker process."""
-    global _gazetteer
-    _gazetteer = Gazetteer.load(gazetteers)
+    """Load the gazetteers once per worker process. A failure is kept and
+    given as each file's error: raised here, it would kill the worker, and
+    the pool would fail every file as a dead worker."""
+    global _gazetteer, _gazetteer_error
+    try:
+        _gazetteer = Gazetteer.load(gazetteers)
+    except KgError as error:
+        _gazetteer_error = str(error)
 
 
 def extract(path: str, sha256: str, notice_id: str) -> Result:
     """The file at `path`, expected to hash to `sha256`, as notice
     `notice_id`: its quads and JSON, or why it failed."""
+    if _gazetteer_error:
+        return Result(notice_id, error=_gazetteer_error, cacheable=False)
     try:
         source = read_source(path)
         if source.sha256 != sha256:
             return Result(notice_id, error="changed while being built; "
                           "run kg build again", cacheable=False)
+        if source.path is not None and shown_path(source.path) != source.path:
+            # A file name whose bytes are not UTF-8: the JSON and the graph
+            # hold text, so they name the file as the report does.
+            source = dataclasses.replace(source, path=shown_path(source.path))
         notice = extract_source(source, _gazetteer)
         if notice.id != notice_id:
             notice = dataclasses.replace(notice, id=notice_id)
         quads = notice_quads(notice)
+        if len(quads) > MAX_QUADS:
+            raise LimitError(path, f"too many facts for one notice ({len(quads):,} "
+                             f"quads; kg builds notices of up to {MAX_QUADS:,})",
+                             "split it into one file per notice")
         return Result(
             notice.id,
             graph=iri.notice_iri(notice.id).value,

@@ -37,3 +37,23 @@ class StoreError(KgError):
 
 class GoldError(KgError):
     """A gold file for `kg eval` is missing or malformed."""
+
+
+class OutputError(KgError):
+    """An output path cannot be written as kg needs it: a file where a folder
+    goes or a folder where a file goes; says which path and what to do."""
+
+
+class OutputBusyError(OutputError):
+    """Another kg process holds the output folder: a build writing it, or a
+    `kg view` / `kg push` reading it while a build was asked to write it."""
+
+
+class StoreDamagedError(StoreError):
+    """The store's files are damaged or missing (no build is running): says
+    what is wrong and how to rebuild it."""
+
+
+class LimitError(InputError):
+    """An input exceeds a cost bound of kg (characters, HTML nesting, titles,
+    quads per notice); the message names the limit."""

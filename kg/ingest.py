@@ -22,11 +22,14 @@ from typing import BinaryIO
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from kg.errors import InputError
+from kg.errors import InputError, LimitError
 from kg.model import Source
 
 __all__ = [
     "CONVERT_HINT",
+    "MAX_COMBINING_RUN",
+    "MAX_HTML_DEPTH",
+    "MAX_NOTICE_CHARS",
     "UNSUPPORTED_SUFFIXES",
     "open_input",
     "read_source",
@@ -38,6 +41,22 @@ __all__ = [
 # reading it whole would only exhaust the memory of a worker.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _SPLIT = "split it into one file per notice"
+# Cost bounds, checked before the step whose cost they bound (a message
+# names each). The longest corpus notice has 18,512 characters. A text fifty
+# times longer is a collection, not one notice, and extracting it as one
+# takes minutes and gigabytes (a 20 MB single-line file: 260 s and 2.2 GB);
+# counted before NFC normalisation, which is itself the next cost.
+MAX_NOTICE_CHARS = 1_000_000
+# NFC sorts each run of combining marks (canonical ordering), in time
+# quadratic in the run: 100,000 marks after one letter took 18.8 s, 200,000
+# 68.9 s. Unicode's Stream-Safe Text Format (UAX #15 §13) allows 30 in a row;
+# no Chinese text has more than two.
+MAX_COMBINING_RUN = 30
+# Nesting of HTML elements: the page's metadata tables and chrome are found
+# by walking up and taking the text of each element, quadratic in the depth
+# (20,000 nested tables, 1 MB: 101 s and 1.25 GB). Blink's HTML parser nests
+# at most 512 deep; saved government pages nest under 40.
+MAX_HTML_DEPTH = 512
 _SAVE_AS_TEXT = "save it as UTF-8 text"
 CONVERT_HINT = "convert it to text or HTML first"
 _GIVE_TEXT = "put the notice's text in it, or leave the file out"
@@ -67,6 +86,7 @@ def source_from_text(text: str, path: str | None = None) -> Source:
     if not text:
         raise InputError(path, "empty text", _GIVE_TEXT)
     _check_size(len(data), path)
+    _check_text_cost(text, path)
     normalised, warnings = _normalise(text)
     body = _without_chrome(path, normalised)
     return Source(
@@ -100,6 +120,7 @@ def source_from_bytes(
     metadata: tuple[tuple[str, str], ...] = ()
     if is_html:
         text, metadata = _page_text(text, path)
+    _check_text_cost(text, path)
     normalised, more_warnings = _normalise(text)
     warnings.extend(more_warnings)
     return Source(
@@ -124,6 +145,48 @@ def _check_size(size: int, path: str | None) -> None:
             f"kg reads files up to {MAX_FILE_BYTES // 2**20} MB)",
             _SPLIT,
         )
+
+
+def _check_text_cost(text: str, path: str | None) -> None:
+    """`LimitError` for a text longer than `MAX_NOTICE_CHARS` or with a run of
+    more than `MAX_COMBINING_RUN` combining marks, in time linear in the text."""
+    if len(text) > MAX_NOTICE_CHARS:
+        raise LimitError(
+            path,
+            f"too long for one notice ({len(text):,} characters; "
+            f"kg reads notices of up to {MAX_NOTICE_CHARS:,})",
+            _SPLIT,
+        )
+    _check_combining_runs(text, path)
+
+
+# Characters that are never combining marks (tests/test_reliability.py
+# checks each against unicodedata): ASCII and Latin below U+0300, CJK
+# punctuation, ideographs, hangul syllables and the full-width forms. A run of
+# other characters is a candidate run of marks, looked at one by one.
+NEVER_COMBINING = (
+    "\x00-\u02ff\u3000-\u3029\u3030-\u3098\u309b-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff00-\uffef"
+)
+_MAYBE_COMBINING_RUN = re.compile(
+    f"[^{NEVER_COMBINING}]{{{MAX_COMBINING_RUN + 1},}}"
+)
+
+
+def _check_combining_runs(text: str, path: str | None) -> None:
+    for candidate in _MAYBE_COMBINING_RUN.finditer(text):
+        run = 0
+        for offset, char in enumerate(candidate.group()):
+            run = run + 1 if unicodedata.combining(char) else 0
+            if run > MAX_COMBINING_RUN:
+                start = candidate.start() + offset - run + 1
+                raise LimitError(
+                    path,
+                    f"more than {MAX_COMBINING_RUN} combining marks in a row at "
+                    f"character {start:,} (kg reads at most {MAX_COMBINING_RUN}, "
+                    "as Unicode's Stream-Safe Text Format allows)",
+                    "remove the stray marks",
+                )
 
 
 # What a path that is not a regular file is, by stat.S_IFMT (POSIX <sys/stat.h>).
@@ -566,6 +629,9 @@ def _page_text(page: str, path: str | None) -> tuple[str, tuple[tuple[str, str],
     root = tree.body or tree.root
     if root is None:
         raise InputError(path, "no notice text found in the web page", _SAVE_PAGE)
+    _check_depth(tree, path)
+    if tree.root is not None:  # character references decode to marks too
+        _check_combining_runs(tree.root.text(), path)
     # Reverse document order: descendants go before their ancestors, so no
     # node is touched after an ancestor's decompose freed it.
     for node in reversed(tree.css(", ".join(_ALWAYS_JUNK))):
@@ -589,6 +655,25 @@ def _page_text(page: str, path: str | None) -> tuple[str, tuple[tuple[str, str],
     if title and _compact(title) not in _compact("".join(lines)):
         header.insert(0, title)
     return "\n".join(header + lines), tuple(metadata)
+
+
+def _check_depth(tree: LexborHTMLParser, path: str | None) -> None:
+    """`LimitError` for elements nested deeper than `MAX_HTML_DEPTH`: one
+    pass over the elements, before any step whose cost grows with depth."""
+    if tree.root is None:
+        return
+    depth: dict[int, int] = {}
+    for node in tree.root.traverse():
+        parent = node.parent
+        level = depth.get(parent.mem_id, 0) + 1 if parent is not None else 0
+        if level > MAX_HTML_DEPTH:
+            raise LimitError(
+                path,
+                f"HTML elements nested more than {MAX_HTML_DEPTH} deep "
+                f"(kg reads pages nested up to {MAX_HTML_DEPTH})",
+                _SAVE_PAGE,
+            )
+        depth[node.mem_id] = level
 
 
 def _han_count(text: str) -> int:
