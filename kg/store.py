@@ -39,7 +39,7 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import StoreDamagedError, StoreError
 
 DumpFormat = TypingLiteral["trig", "turtle"]
 
@@ -50,6 +50,8 @@ QUERY_TIMEOUT = 60.0  # seconds; `kg sparql` has no option for it
 # quad of a notice graph, so a build of 200 notices held 1 GB. Flushing every
 # so many quads keeps a writer's memory flat at no measurable cost.
 FLUSH_EVERY_QUADS = 100_000
+# Bytes of a file's name kept in its temporary file's name (`atomic_path`).
+TEMPORARY_NAME_BYTES = 64
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -69,23 +71,19 @@ class Store:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self._unflushed = 0  # quads written since the last flush
+        if path.exists() and not path.is_dir():
+            raise StoreDamagedError(
+                f"{path}: is a file, not a store folder; {_rebuild_hint(path)}")
         try:
             if read_only:
-                if not path.is_dir():
+                if not path.is_dir() or not any(path.iterdir()):
                     raise StoreError(f"{path}: no store here; run `kg build` first")
                 self._store = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
-        except OSError as error:
-            raise StoreError(f"{path}: cannot open the store ({error})") from error
-        except RuntimeError as error:
-            # RocksDB's "Corruption: … .sst: No such file": a read-only open
-            # raced a writer that compacted the files it had just listed.
-            raise StoreError(
-                f"{path}: the store changed while being opened ({error}); "
-                "wait for the running kg build to finish and try again"
-            ) from error
+        except (OSError, RuntimeError) as error:
+            raise _open_error(path, error) from error
 
     def replace_graph(self, graph_iri: str | None, quads: Iterable[ox.Quad]) -> None:
         """Make the graph `graph_iri` (None: the default graph) hold exactly
@@ -289,6 +287,47 @@ class Store:
         del self._store
 
 
+# What RocksDB says about a damaged store (its messages name the file).
+_MISSING_FILE = re.compile(r"([^\s:/]+): No such file or directory")
+_SIZE_MISMATCH = re.compile(r"Sst file size mismatch.*?sstable: \S*?([^\s/]+\.sst)")
+
+
+def _open_error(path: Path, error: BaseException) -> StoreError:
+    """Why the store at `path` did not open, and what to do: a running build
+    (a read-only open can race its compaction), a lock or permission, or
+    damage, which only a rebuild repairs."""
+    from kg.outlock import build_running
+
+    text = str(error)
+    if isinstance(error, PermissionError) or "Permission denied" in text:
+        return StoreError(f"{path}: cannot open the store (permission denied; "
+                          "make it readable and writable)")
+    if "lock" in text.lower() and "LOCK" in text:
+        return StoreError(f"{path}: another process has the store open for "
+                          "writing (a kg build?); wait for it to finish")
+    if build_running(path.parent):
+        return StoreError(
+            f"{path}: the store changed while being opened ({text}); "
+            "wait for the running kg build to finish and try again")
+    mismatch = _SIZE_MISMATCH.search(text)
+    missing = _MISSING_FILE.search(text)
+    if mismatch is not None:
+        what = f"{mismatch.group(1)} is truncated"
+    elif missing is not None:
+        what = f"{missing.group(1)} is missing"
+    elif "wal_dir contains existing log file" in text:
+        what = "CURRENT is missing"
+    else:
+        what = text.splitlines()[0] if text else type(error).__name__
+    return StoreDamagedError(f"{path}: the store is damaged ({what}); "
+                             + _rebuild_hint(path))
+
+
+def _rebuild_hint(path: Path) -> str:
+    return (f"rebuild it: run `kg build --repair -o {path.parent} INPUTS`, or "
+            f"remove {path} and run kg build again")
+
+
 def _prefixes() -> dict[str, str]:
     """Our prefixes, for Turtle and TriG. Imported when first serialising:
     kg.rdf.namespaces imports rdflib (0.06 s), which opening a store, loading
@@ -304,7 +343,10 @@ def atomic_path(path: Path) -> Iterator[str]:
     (os.replace is atomic within a file system), removed on failure: a reader
     sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = str(path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp"))
+    # The name's first TEMPORARY_NAME_BYTES bytes only: a file name near the
+    # 255-byte limit must not make its temporary file's name too long.
+    name = os.fsdecode(os.fsencode(path.name)[:TEMPORARY_NAME_BYTES])
+    temporary = str(path.with_name(f".{name}.{secrets.token_hex(6)}.tmp"))
     # os.open with 0o666, unlike mkstemp's 0o600, lets the umask decide the
     # mode, as for any file the user creates.
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
