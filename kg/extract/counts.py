@@ -97,7 +97,7 @@ _TASKS_DONE = re.compile(
 _MEASURES = re.compile(
     f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*[条项个](?:的)?(?:具体整改|整改|支撑|具体)?"
     "(?:措施|举措)"
-    f"|(?:(?:整改|支撑|具体)(?:措施|举措)|(?<=制定|制订|提出|建立)措施)(?:共)?\\s*"
+    f"|(?:(?:整改|支撑|具体)(?:措施|举措)|(?<=制定|制订|提出|建立)措施)(?:共计|合计|共)?\\s*"
     f"(?P<after>{NUMBER})\\s*[条项个]"
 )
 # Feedback is given in a handful of aspects and a few dozen categories: a

@@ -92,7 +92,12 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
     end = period.end if period else None
 
     feedback_date, recipient = _feedback(text, inspection, period, end)
-    feedback_date, published = _in_order(end, feedback_date, published, warnings)
+    kept, feedback_date, published = _in_order(
+        period, feedback_date, published, warnings
+    )
+    if kept is None and period is not None:
+        start = period.start  # the start stands: only the end was misread
+        end = None
     if feedback_date is None:
         warnings.append("no feedback date found")
     inspected = _inspected_org(
@@ -211,26 +216,39 @@ def _feedback(
 
 
 def _in_order(
-    end: Date | None, feedback: Date | None, published: Date | None,
+    period: Period | None, feedback: Date | None, published: Date | None,
     warnings: list[str],
-) -> tuple[Date | None, Date | None]:
-    """The feedback and publication dates, each dropped with a warning where
-    it breaks the genre's order: inspection end ≤ feedback ≤ publication (a
-    group feeds back after it leaves; the unit reports after the feedback)."""
-    if feedback is not None and end is not None and feedback.iso < end.iso:
-        warnings.append(
-            f"feedback date {feedback.iso} ({feedback.span.text}) is before the "
-            f"inspection ended ({end.iso}): left out"
-        )
-        feedback = None
-    latest = feedback or end
+) -> tuple[Period | None, Date | None, Date | None]:
+    """The inspection period, feedback and publication dates, a reading that
+    breaks the genre's order (end ≤ feedback ≤ publication: a group feeds
+    back after it leaves, the unit reports after the feedback) left out with
+    a warning. Where the feedback falls inside a period of more than half a
+    year, the period's end is the misreading (groups stay one to three
+    months: 2024年5月22日至2025年7月24日 … 2024年10月15日反馈); else the
+    feedback is."""
+    if feedback is not None and period is not None and feedback.iso < period.end.iso:
+        start = datetime.date.fromisoformat(period.start.iso)
+        end = datetime.date.fromisoformat(period.end.iso)
+        if (end - start).days > 183 and period.start.iso <= feedback.iso:
+            warnings.append(
+                f"inspection end {period.end.iso} ({period.end.span.text}) is after "
+                f"the feedback ({feedback.iso}): the period is left out"
+            )
+            period = None
+        else:
+            warnings.append(
+                f"feedback date {feedback.iso} ({feedback.span.text}) is before the "
+                f"inspection ended ({period.end.iso}): left out"
+            )
+            feedback = None
+    latest = feedback or (period.end if period else None)
     if published is not None and latest is not None and published.iso < latest.iso:
         warnings.append(
             f"publication date {published.iso} ({published.span.text}) is before "
             f"{latest.iso}: left out"
         )
         published = None
-    return feedback, published
+    return period, feedback, published
 
 
 def _after(date: Date, end: Date) -> Date:
