@@ -77,20 +77,9 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
     if publisher is None:
         publisher = head.title_unit(text, title)
 
-    periods = find_periods(text)
-    period = _inspection_period(text, inspection, periods)
-    if period is None and inspection is not None:
-        period = _fused_period(text, inspection)
-    if period is None:
-        warnings.append("no inspection period found")
-    elif period.precision == "month":
-        warnings.append(
-            f"inspection period {period.span.text} is given to the month only: "
-            "start and end are the first and last days of those months"
-        )
+    period = _period(text, inspection, warnings)
     start = period.start if period else None
     end = period.end if period else None
-
     feedback_date, recipient = _feedback(text, inspection, period, end)
     kept, feedback_date, published = _in_order(
         period, feedback_date, published, warnings
@@ -138,6 +127,22 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
 _FEEDBACK = re.compile(
     r"向[^。；;]{2,50}?反馈|反馈了?巡[察视](?:“回头看”)?(?:意见|情况)|反馈会"
 )
+
+
+def _period(
+    text: str, inspection: Span | None, warnings: list[str]
+) -> Period | None:
+    period = _inspection_period(text, inspection, find_periods(text))
+    if period is None and inspection is not None:
+        period = _fused_period(text, inspection)
+    if period is None:
+        warnings.append("no inspection period found")
+    elif period.precision == "month":
+        warnings.append(
+            f"inspection period {period.span.text} is given to the month only: "
+            "start and end are the first and last days of those months"
+        )
+    return period
 
 
 def _head_end(text: str) -> int:
