@@ -6,31 +6,17 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.groups import find_groups, pick_group
-from kg.extract.metadata import find_metadata
-from kg.ingest import source_from_text
-from kg.model import Outline, Section, Span
-
-HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
-
-
-def notice(opening: str) -> str:
-    return (
-        "中共某某局党组关于巡察整改进展情况的通报\n"
-        + opening
-        + "\n一、整改工作组织情况\n局党组高度重视。\n"
-    )
+from tests.genre import WIDTHS, header, in_width, notice
 
 
 def group_of(text: str) -> tuple[str, int | None, str | None, int | None, str] | None:
-    source = source_from_text(text)
-    outline = Outline(Section(None, Span.of(text, 0, len(text))))
-    group = find_metadata(source, outline).inspection_group
+    group = header(text).inspection_group
     if group is None:
         return None
     return group.name, group.ordinal, group.variety, group.round, group.kind
 
 
-@pytest.mark.parametrize("width", ["half", "full"])
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
     ("opening", "expected"),
     [
@@ -74,10 +60,7 @@ def group_of(text: str) -> tuple[str, int | None, str | None, int | None, str] |
 def test_group_shapes_of_the_genre(
     opening: str, expected: tuple[object, ...], width: str
 ) -> None:
-    text = notice(opening)
-    if width == "full":
-        text = text.translate(HALF_TO_FULL)
-    assert group_of(text) == expected
+    assert group_of(in_width(notice(opening), width)) == expected
 
 
 def test_the_round_is_not_the_group() -> None:

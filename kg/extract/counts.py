@@ -3,7 +3,7 @@ feedback and its rectification (the JSON contract's `announced_counts`).
 
 Grammar (EBNF over one sentence; numbers Arabic, full-width or Chinese):
 
-    run        = item { [、 ，] [及 | 和 | 共] item } ;
+    run        = item { ["的"] ["问题"] [、 ，的] [及 | 和 | 共] item } ;
     item       = aspects | categories | problems ;
     aspects    = number ["个"] ["大"] "方面" [的问题]      5个方面, 六个方面的问题
                | number "项" &problems ;                 指出4项12个问题 (4 aspects)
@@ -57,7 +57,7 @@ _ITEM = re.compile(
     f"|(?P<aspects_of>项)(?=\\s*(?:{NUMBER})\\s*{_PROBLEMS}))"
 )
 _RUN = re.compile(
-    f"{_ITEM.pattern}(?:\\s*(?:的问题)?\\s*[,，、]?\\s*(?:及|和|共)?\\s*"
+    f"{_ITEM.pattern}(?:\\s*(?:的?问题)?\\s*[,，、的]?\\s*(?:及|和|共)?\\s*"
     f"(?:{NUMBER})\\s*(?:{_ASPECTS}|{_CATEGORIES}|{_PROBLEMS}|项(?=\\s*(?:{NUMBER})))"
     ")*"
 )
@@ -89,7 +89,9 @@ _BREAKDOWN = re.compile(
     f"(?:细化|分解)(?:分解)?(?:为|成)?(?:了)?\\s*(?P<num>{NUMBER})\\s*[项个条]"
     r"(?:具体)?(?:整改)?(?P<noun>任务|问题|事项)"
 )
-_TASKS = re.compile(f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*[项个条](?:具体)?整改任务")
+_TASKS = re.compile(
+    f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*[项个条](?:具体)?(?:整改)?任务(?!书)"
+)
 _TASKS_DONE = re.compile(
     f"(?:已|均已)(?:全部)?(?:完成|办结|销号)(?:了)?(?:整改任务)?\\s*(?P<num>{NUMBER})\\s*[项个]"
     f"|(?P<all>{NUMBER})\\s*[项个](?:具体)?整改任务(?:已|均已)(?:全部)?(?:完成|办结|销号)"

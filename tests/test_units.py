@@ -1,0 +1,88 @@
+"""kg/extract/units.py: the inspected unit with alias notes, nested
+parentheses and first-person references, in sentences written for these
+tests in both punctuation widths."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.units import org_kind, organization
+from tests.genre import WIDTHS, header, in_width, notice
+
+
+def unit_of(text: str) -> tuple[str, str | None, tuple[str, ...]] | None:
+    org = header(text).inspected_org
+    return (org.name, org.kind, org.aliases) if org else None
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        # an alias note inside the name: the full name is canonical
+        ("根据市委统一部署,市委第七巡察组于2023年3月14日至5月14日,对市文化和旅游局"
+         "(以下简称市文旅局)党委开展政治巡察。2023年7月4日,巡察组向市文旅局党委反馈了"
+         "巡察意见。",
+         ("市文化和旅游局党委", "党委", ("市文旅局",))),
+        ("根据区委统一部署,2024年3月4日至4月30日,区委第二巡察组对区科学技术协会"
+         "(以下简称“区科协”)党组进行了巡察。5月16日,巡察组向区科协党组反馈了巡察意见。",
+         ("区科学技术协会党组", "党组", ("区科协",))),
+        # nested parentheses naming the units inspected with it, a comma inside
+        ("根据区委统一部署,2022年10月20日至2023年1月6日,区委第四巡察组对某区文化和旅游局"
+         "(某区文物局,含某区文化市场综合执法大队)党组开展了巡察。2023年2月10日,区委第四"
+         "巡察组向该局党组反馈了巡察意见。",
+         ("某区文化和旅游局(某区文物局,含某区文化市场综合执法大队)党组", "党组", ())),
+        # first person: the recipient names the unit
+        ("根据县委统一部署,2024年8月18日至9月14日,县委第二巡察组对我单位进行了巡察。"
+         "10月24日,巡察组向中共某县农业农村局党组反馈了巡察意见。",
+         ("中共某县农业农村局党组", "党组", ())),
+        # the unit first, its Party group named by the feedback
+        ("根据市委统一部署,2024年4月28日至6月14日,市委第四巡察组对某市交通运输局进行了"
+         "巡察。9月11日,市委第四巡察组向某市交通运输局党组反馈了巡察意见。",
+         ("某市交通运输局党组", "党组", ())),
+    ],
+)
+def test_unit_shapes_of_the_genre(
+    opening: str, expected: tuple[object, ...], width: str
+) -> None:
+    text = in_width(notice(opening), width)
+    found = unit_of(text)
+    assert found is not None
+    name, kind, aliases = expected
+    assert found == (in_width(str(name), width), kind, aliases)
+
+
+def test_first_person_is_the_unit_of_the_title() -> None:
+    text = notice(
+        "根据市委巡察工作统一部署,2024年9月20日至12月31日,市委第五巡察组对我院党组开展"
+        "了提级交叉巡察,并于2025年2月26日反馈了巡察意见。",
+        title="中共某市某区人民法院党组关于巡察整改进展情况的通报",
+    )
+    assert unit_of(text) == ("中共某市某区人民法院党组", "党组", ())
+
+
+def test_first_person_without_a_title_is_the_unit_the_text_names() -> None:
+    text = (
+        "根据市委巡察工作的统一部署,2020年6月1日至8月31日,市委第十二轮巡察一组对我院党组"
+        "开展了巡察,并于2020年10月14日反馈了巡察意见。\n"
+        "一、提高政治站位\n市法院党组严格落实市委巡察整改要求。\n"
+    )
+    assert unit_of(text) == ("市法院党组", "党组", ())
+
+
+def test_the_span_covers_the_phrase_as_written() -> None:
+    text = "对市文化和旅游局(以下简称市文旅局)党委开展"
+    org = organization(text, 1, len(text) - 2)
+    assert org.span.text == "市文化和旅游局(以下简称市文旅局)党委"
+    assert org.name == "市文化和旅游局党委"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("某局党组", "党组"), ("某镇党委", "党委"), ("某园区党工委", "党工委"),
+     ("中共某某公司委员会", "党委"), ("某某中心", None)],
+)
+def test_the_party_organization_is_read_from_the_end_of_the_name(
+    name: str, kind: str | None
+) -> None:
+    assert org_kind(name) == kind
