@@ -83,7 +83,9 @@ def test_the_fullest_statement_wins_and_the_other_is_a_warning() -> None:
 
 
 def test_an_implausible_figure_is_left_out_with_a_warning() -> None:
-    found, warnings = find_counts("县委第三巡察组反馈了巡察意见,共指出413个方面33个问题。")
+    found, warnings = find_counts(
+        "县委第三巡察组反馈了巡察意见,共指出413个方面33个问题。"
+    )
     assert {c.key: c.value for c in found} == {"problems": 33}
     assert any("413" in w for w in warnings)
 
