@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
-from html import escape
 from pathlib import Path
+from urllib.parse import unquote
 
 import networkx as nx
 import pytest
+from markupsafe import escape
 
 from kg import graph as kg_graph
 from kg.errors import KgError
@@ -189,7 +191,15 @@ def test_site_writes_index_overview_and_a_page_per_notice(
     assert all(path.is_file() for path in written)
     assert not list(tmp_path.rglob("*.tmp"))
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "<script" not in index and "http://" not in index and "https://" not in index
+    assert "http://" not in index and "https://" not in index
+    # Scripts only from the site's own assets, written once for every page.
+    assert set(re.findall(r'<script src="([^"]+)"', index)) == {
+        "assets/echarts.min.js", "assets/charts.js"}
+    assert {"assets/vis-network.min.js", "assets/graph.js",
+            "assets/graph.css"} <= names
+    page = (tmp_path / "notices" / "luozhuang-2021.html").read_text(encoding="utf-8")
+    assert '<script src="../assets/vis-network.min.js">' in page
+    assert "vis.Network" not in page  # the library is not in line
     for link in ("graph.html", "graph.ttl", "graph.trig",
                  "notices/luozhuang-2021.ttl"):
         assert f'href="{link}"' in index
@@ -204,7 +214,7 @@ def test_every_regulation_and_category_is_two_clicks_from_the_index(
 
     def links(page: Path) -> set[Path]:
         text = page.read_text(encoding="utf-8")
-        return {(page.parent / href).resolve()
+        return {(page.parent / unquote(href)).resolve()
                 for href in re.findall(r'href="([^"#]+\.html)', text)}
 
     index = tmp_path / "index.html"
@@ -227,3 +237,53 @@ def test_view_page_gives_one_page_per_choice(store: Path) -> None:
     assert "kg-data" in view_page(store, category="theory-study")
     with pytest.raises(KgError, match="at most one"):
         view_page(store, notice="luozhuang-2021", category="theory-study")
+
+
+def test_a_second_site_write_rewrites_nothing_and_restores_what_is_missing(
+    store: Path, tmp_path: Path
+) -> None:
+    from kg.site import write_site
+
+    first = write_site(store, tmp_path)
+    assert first
+    assert write_site(store, tmp_path) == []  # same bytes: nothing written
+    page = tmp_path / "notices" / "sanmen-2023.html"
+    before = page.read_bytes()
+    page.unlink()
+    assert write_site(store, tmp_path) == [page]
+    assert page.read_bytes() == before
+    # A page of an earlier site that this one no longer has is removed.
+    stale = tmp_path / "regulations" / "gone-0000.html"
+    stale.write_text("old", encoding="utf-8")
+    manifest = tmp_path / ".kg-pages.json"
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**entries, "regulations/gone-0000.html": "x"}),
+                        encoding="utf-8")
+    write_site(store, tmp_path)
+    assert not stale.exists()
+
+
+def test_regulation_pages_are_named_by_title_and_short_hash(
+    store: Path, tmp_path: Path
+) -> None:
+    from kg.site import write_site
+
+    write_site(store, tmp_path)
+    names = {path.stem for path in (tmp_path / "regulations").glob("*.html")}
+    assert "中央八项规定-" + next(
+        row.iri.rsplit("/", 1)[-1][:8] for row in kg_graph.regulation_rows(store)
+        if row.label == "中央八项规定") in names
+    assert all(re.fullmatch(r"[\w-]+-[0-9a-f]{8}", name) for name in names), names
+
+
+def test_notice_pages_weigh_little_beside_the_shared_assets(
+    store: Path, tmp_path: Path
+) -> None:
+    from kg.site import write_site
+
+    write_site(store, tmp_path)
+    pages = list((tmp_path / "notices").glob("*.html"))
+    average = sum(page.stat().st_size for page in pages) / len(pages)
+    assert average <= 150_000, average
+    library = (tmp_path / "assets" / "vis-network.min.js").stat().st_size
+    assert library > 400_000  # the library is where the weight went

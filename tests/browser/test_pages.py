@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import networkx as nx
 import pytest
 
 from kg.graph import NoticeDetail, NoticeRow, Person, notice_graph, overview_graph
-from kg.site import notice_panel
+from kg.site import notice_facts
 from kg.viz import render_html
 from tests.browser.conftest import HOSTILE_ID, IMG, SCRIPT, Site, Watched
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "output" / "screenshots"
+# Where the screenshots go: KG_SCREENSHOTS=examples/screenshots refreshes the
+# README's; by default a temporary folder.
+SCREENSHOTS_ENV = "KG_SCREENSHOTS"
 READY_SECONDS = 90
 
 
@@ -39,8 +43,13 @@ def _open(watched: Watched, path: Path, *, graph: bool = True) -> float:
     return time.perf_counter() - started
 
 
-def _assert_offline_and_clean(watched: Watched, path: Path) -> None:
-    assert watched.requests == [path.as_uri()]
+def _assert_offline_and_clean(watched: Watched, path: Path,
+                              site: Path | None = None) -> None:
+    """Nothing but `path` was fetched, and the site's own files under `site`
+    (its assets/) when it is part of one."""
+    assert watched.requests[0] == path.as_uri()
+    inside = site.as_uri() + "/" if site is not None else path.as_uri()
+    assert all(url.startswith(inside) for url in watched.requests), watched.requests
     assert watched.errors == []
     assert watched.dialogs == []
 
@@ -52,7 +61,7 @@ def test_page_loads_offline_without_console_errors(
 ) -> None:
     path = site.out / page
     _open(watched, path, graph=page != "index.html")
-    _assert_offline_and_clean(watched, path)
+    _assert_offline_and_clean(watched, path, site.out)
 
 
 def test_index_reaches_every_notice_and_category_in_one_click(
@@ -70,7 +79,7 @@ def test_index_reaches_every_notice_and_category_in_one_click(
                    if h.startswith("categories/")}) == categories
     for href in hrefs:
         if href.endswith(".html"):
-            assert (site.out / href).is_file(), href
+            assert (site.out / unquote(href)).is_file(), href
 
 
 def test_overview_dataset_holds_the_projected_graph(
@@ -136,22 +145,59 @@ def test_search_selects_and_focuses_the_node_and_dims_the_rest(
     assert "no match" in watched.page.inner_text("#kg-search-status")
 
 
+def test_measures_are_folded_into_their_problem_until_it_is_opened(
+    watched: Watched, site: Site
+) -> None:
+    _open(watched, site.out / "notices" / "luozhuang-2021.html")
+    shown = "kgNodes.get({filter: n => n.type === 'measure' && !n.hidden}).length"
+    measures = watched.page.evaluate(
+        "kgNodes.get({filter: n => n.type === 'measure'}).length"
+    )
+    assert measures > 0 and watched.page.evaluate(shown) == 0
+    problem = watched.page.evaluate(
+        "kgNodes.get({filter: n => n.type === 'problem'"
+        " && kgNodes.get({filter: m => m.fold === n.id}).length > 1})[0].id")
+    point = watched.page.evaluate(
+        f"kgNetwork.canvasToDOM(kgNetwork.getPositions([{problem!r}])[{problem!r}])")
+    box = watched.page.locator("#kg-network").bounding_box()
+    assert box is not None
+    watched.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    opened = watched.page.evaluate(
+        f"kgNodes.get({{filter: n => n.fold === {problem!r}}}).map(n => n.hidden)")
+    assert len(opened) > 1 and not any(opened)
+    assert watched.page.evaluate(shown) == len(opened)
+    # Ticking the type shows every measure; unticking folds them again.
+    box_measure = watched.page.locator("#kg-legend input[data-type=measure]")
+    box_measure.check()
+    assert watched.page.evaluate(shown) == measures
+    box_measure.uncheck()
+    assert watched.page.evaluate(shown) == len(opened)
+    # Search reaches a folded measure and opens its problem.
+    other = watched.page.evaluate(
+        "kgNodes.get({filter: n => n.type === 'measure' && n.hidden})[0].full")
+    found = _search(watched, other)
+    assert found and watched.page.evaluate(f"kgNodes.get({found[0]!r}).hidden") is False
+    _assert_offline_and_clean(watched, site.out / "notices" / "luozhuang-2021.html",
+                              site.out)
+
+
 def test_unticking_a_type_hides_its_nodes_and_ticking_shows_them(
     watched: Watched, site: Site
 ) -> None:
     _open(watched, site.out / "notices" / "luozhuang-2021.html")
-    hidden = "kgNodes.get({filter: n => n.type === 'measure' && n.hidden}).length"
-    measures = watched.page.evaluate(
-        "kgNodes.get({filter: n => n.type === 'measure'}).length"
+    hidden = "kgNodes.get({filter: n => n.type === 'regulation' && n.hidden}).length"
+    regulations = watched.page.evaluate(
+        "kgNodes.get({filter: n => n.type === 'regulation'}).length"
     )
-    assert measures > 0 and watched.page.evaluate(hidden) == 0
-    box = watched.page.locator("#kg-legend input[data-type=measure]")
+    assert regulations > 0 and watched.page.evaluate(hidden) == 0
+    box = watched.page.locator("#kg-legend input[data-type=regulation]")
     box.uncheck()
-    assert watched.page.evaluate(hidden) == measures
-    others = "kgNodes.get({filter: n => n.type !== 'measure' && n.hidden}).length"
+    assert watched.page.evaluate(hidden) == regulations
+    others = ("kgNodes.get({filter: n => !['regulation', 'measure'].includes(n.type)"
+              " && n.hidden}).length")
     assert watched.page.evaluate(others) == 0
-    assert _search(watched, "整改") and all(
-        watched.page.evaluate(f"kgNodes.get({node!r}).type") != "measure"
+    assert _search(watched, "党组") and all(
+        watched.page.evaluate(f"kgNodes.get({node!r}).type") != "regulation"
         for node in watched.page.evaluate("kgNetwork.getSelectedNodes()")
     )
     box.check()
@@ -205,7 +251,7 @@ def test_hostile_notice_text_shows_as_text_and_runs_nothing(
             assert SCRIPT in str(tooltip["text"]) and tooltip["elements"] == []
             assert SCRIPT in watched.page.inner_text("#kg-detail")
     assert watched.page.locator("#kg-side img, #kg-header img, td img").count() == 0
-    _assert_offline_and_clean(watched, path)
+    _assert_offline_and_clean(watched, path, site.out)
 
 
 def test_hostile_person_and_panel_text_run_nothing(
@@ -225,7 +271,10 @@ def test_hostile_person_and_panel_text_run_nothing(
                           (("https://example.org/c", IMG),))
     page = tmp_path / "hostile.html"
     page.write_text(render_html(graph, title=SCRIPT, heading=IMG, note=SCRIPT,
-                                side_panel_html=notice_panel(detail, {}, links=True)),
+                                kind="notice", panel="notice_panel.html",
+                                panel_context={"detail": detail, "links": True,
+                                               "facts": notice_facts(detail),
+                                               "regulation_pages": {}}),
                     encoding="utf-8")
     _open(watched, page)
     assert IMG in watched.page.inner_text("#kg-header")
@@ -282,7 +331,8 @@ def test_ten_thousand_notice_overview_renders_in_seconds(
 ) -> None:
     graph = synthetic_overview(10_000)
     started = time.perf_counter()
-    html = render_html(graph, title="10,000 notices", heading="10,000 notices")
+    html = render_html(graph, title="10,000 notices", heading="10,000 notices",
+                       kind="overview")
     built = time.perf_counter() - started
     page = tmp_path / "big.html"
     page.write_text(html, encoding="utf-8")
@@ -295,12 +345,17 @@ def test_ten_thousand_notice_overview_renders_in_seconds(
     _assert_offline_and_clean(watched, page)
 
 
-def test_screenshots_of_the_overview_and_a_notice(watched: Watched, site: Site) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_screenshots_of_the_overview_and_a_notice(
+    watched: Watched, site: Site, tmp_path: Path
+) -> None:
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
     for page, name in (("graph.html", "overview.png"),
                        ("notices/luozhuang-2021.html", "notice-luozhuang-2021.png"),
                        ("index.html", "index.png")):
         _open(watched, site.out / page, graph=page != "index.html")
-        target = SCREENSHOTS / name
+        if page == "index.html":
+            _wait(watched, "window.kgChartsReady === true", READY_SECONDS)
+        target = folder / name
         watched.page.screenshot(path=str(target), full_page=page == "index.html")
         assert target.stat().st_size > 10_000

@@ -1,9 +1,32 @@
 // The interactive part of a kg graph page. Notice text reaches the page only
 // as JSON data and is shown with textContent, vis labels (canvas text) and vis
 // titles (set with innerText by vis-network 9): never parsed as HTML.
+// Positions come from Python (kg/layout.py): nothing is simulated here.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+
+  // Plain text: vis-network 9 puts a string title in the page with innerText.
+  function tooltip(node) {
+    var lines = [node.full, data.types[node.type].name];
+    if (node.notice !== undefined) {
+      var where = node.start !== undefined ? " [" + node.start + ", " + node.end + ")" : "";
+      lines.push("通报 " + node.notice + where);
+    }
+    if (node.text) {
+      var text = node.text.length > data.tooltipText
+        ? node.text.slice(0, data.tooltipText - 1) + "…" : node.text;
+      lines.push("“" + text + "”");
+    }
+    (node.facts || []).forEach(function (fact) { lines.push(fact[0] + ": " + fact[1]); });
+    return lines.join("\n");
+  }
+
+  data.nodes.forEach(function (node) {
+    var colour = data.types[node.type].color;
+    node.color = { background: colour, border: colour };
+    node.title = tooltip(node);
+  });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("kg-network");
@@ -15,27 +38,45 @@
 
   var DIM = { background: "rgba(200,200,200,0.35)", border: "rgba(170,170,170,0.5)" };
   var DIM_FONT = { color: "rgba(150,150,150,0.6)" };
+  var READABLE_SCALE = 1.0; // labels are drawn at their font size in pixels
   var highlighted = false;
+  var shownTypes = {}; // type → ticked in the legend
+  var opened = null; // the node whose folded children are shown
 
-  function markReady() {
-    network.once("afterDrawing", function () {
-      window.kgRenderMs = performance.now();
-      window.kgReady = true;
+  Array.prototype.forEach.call(
+    document.querySelectorAll("#kg-legend input[data-type]"),
+    function (box) { shownTypes[box.getAttribute("data-type")] = box.checked; }
+  );
+
+  // Open at a scale where labels read: the whole graph if it fits so,
+  // otherwise its top left corner at scale 1 (search and zoom reach the rest).
+  function firstView() {
+    network.fit({ animation: false });
+    if (network.getScale() >= READABLE_SCALE) return;
+    var left = Infinity, top = Infinity;
+    var positions = network.getPositions(nodes.getIds({
+      filter: function (node) { return !node.hidden && node.label; },
+    }));
+    Object.keys(positions).forEach(function (id) {
+      left = Math.min(left, positions[id].x);
+      top = Math.min(top, positions[id].y);
     });
-    network.redraw();
+    network.moveTo({
+      scale: READABLE_SCALE,
+      position: {
+        x: left - 140 + container.clientWidth / (2 * READABLE_SCALE),
+        y: top - 40 + container.clientHeight / (2 * READABLE_SCALE),
+      },
+      animation: false,
+    });
   }
 
-  if (data.physics) {
-    // Stabilise once, then freeze: a live simulation keeps the CPU busy and
-    // makes nodes drift away from where the reader left them.
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: false });
-      markReady();
-    });
-  } else {
-    network.fit();
-    markReady();
-  }
+  firstView();
+  network.once("afterDrawing", function () {
+    window.kgRenderMs = performance.now();
+    window.kgReady = true;
+  });
+  network.redraw();
 
   function baseStyle(node) {
     var colour = data.types[node.type].color;
@@ -61,6 +102,29 @@
       return { id: node.id, color: DIM, font: DIM_FONT };
     }));
     highlighted = true;
+  }
+
+  // Folding: a node with `fold` (a measure) stays hidden until the node it
+  // names (its problem) is opened, or its type is ticked in the legend.
+  function visible(node) {
+    if (!shownTypes[node.type]) {
+      return node.fold !== undefined && node.fold === opened;
+    }
+    return true;
+  }
+
+  function refresh() {
+    nodes.update(nodes.get().map(function (node) {
+      return { id: node.id, hidden: !visible(node) };
+    }));
+  }
+
+  function open(id) {
+    var children = nodes.getIds({ filter: function (node) { return node.fold === id; } });
+    var next = children.length > 0 ? id : null;
+    if (next === opened) return;
+    opened = next;
+    refresh();
   }
 
   var detail = document.getElementById("kg-detail");
@@ -89,7 +153,7 @@
       var where = node.start !== undefined ? " [" + node.start + ", " + node.end + ")" : "";
       addDetail("通报 notice", node.notice + where);
     }
-    addDetail("原文 source", node.text);
+    addDetail("原文 source", node.text || node.full);
     (node.facts || []).forEach(function (fact) { addDetail(fact[0], fact[1]); });
     addDetail("IRI", node.iri);
     detail.hidden = false;
@@ -100,6 +164,9 @@
       network.unselectAll();
       clearHighlight();
     } else {
+      var node = nodes.get(id);
+      if (node.fold !== undefined && node.hidden) open(node.fold);
+      else if (node.fold === undefined) open(id);
       network.selectNodes([id]);
       highlight(id);
     }
@@ -110,8 +177,8 @@
     select(params.nodes.length > 0 ? params.nodes[0] : null);
   });
 
-  // Search: the n-th visible node whose full label contains the query;
-  // submitting the same query again moves on to the next match.
+  // Search: the n-th node (shown, or folded away) whose full label contains
+  // the query; submitting the same query again moves on to the next match.
   var searchInput = document.getElementById("kg-search-input");
   var searchStatus = document.getElementById("kg-search-status");
   var lastQuery = null;
@@ -126,7 +193,8 @@
     }
     var matches = nodes.getIds({
       filter: function (node) {
-        return !node.hidden && node.full.toLowerCase().indexOf(query) !== -1;
+        var reachable = shownTypes[node.type] || node.fold !== undefined;
+        return reachable && node.full.toLowerCase().indexOf(query) !== -1;
       },
     });
     if (matches.length === 0) {
@@ -147,9 +215,8 @@
     document.querySelectorAll("#kg-legend input[data-type]"),
     function (box) {
       box.addEventListener("change", function () {
-        var type = box.getAttribute("data-type");
-        var ids = nodes.getIds({ filter: function (node) { return node.type === type; } });
-        nodes.update(ids.map(function (id) { return { id: id, hidden: !box.checked }; }));
+        shownTypes[box.getAttribute("data-type")] = box.checked;
+        refresh();
       });
     }
   );
