@@ -133,3 +133,26 @@ def test_a_name_with_its_role_is_not_repeated_without_it() -> None:
     source = Source(text, None, "x", "utf-8", "text/plain")
     persons = find_persons(source)
     assert [(p.name, p.role) for p in persons] == [("王建国", "党委书记")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a name never begins inside the word before it
+        ("会上认真学习陈希同志的讲话精神。", [("陈希", "", "陈希")]),
+        ("深入学习习近平总书记关于巡视工作的重要论述。",
+         [("习近平", "总书记", "习近平总书记")]),
+        # surnames beyond the commonest hundred, and 同志 after a role and name
+        ("办公室主任由副局长席国峰同志兼任。", [("席国峰", "副局长", "副局长席国峰")]),
+        ("成立了以党组书记、局长、毋慧芳同志为组长的领导小组。",
+         [("毋慧芳", "", "毋慧芳")]),
+        ("及时成立以党组书记、院长游劝荣为组长的巡视整改工作领导小组。",
+         [("游劝荣", "院长", "院长游劝荣")]),
+        # a name followed by what the named person did
+        ("市委书记陈立宁听取巡视情况汇报。", [("陈立宁", "市委书记", "市委书记陈立宁")]),
+    ],
+)
+def test_names_at_word_boundaries(
+    sentence: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert persons(sentence) == expected

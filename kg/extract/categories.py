@@ -18,18 +18,15 @@ counted again, so a weight means what it says: 4 names the category outright
 from __future__ import annotations
 
 import json
-import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import jieba
-
 from kg.errors import KgError
+from kg.extract.words import tokenise
 from kg.model import Problem
 
 # How much each part of a problem counts: its own label says most about it, the
@@ -55,8 +52,6 @@ _QUOTES = re.compile(r"[\s\"'“”‘’「」『』〝〞]+")
 _BOILERPLATE = re.compile(r"(等)?问题(的)?整改(进展|落实|完成)?情况")
 
 _DATA = resources.files("kg").joinpath("data")
-_jieba_lock = threading.Lock()
-_jieba_ready = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +150,7 @@ def _found(text: str, lexicon: _Lexicon) -> list[tuple[_Keyword, int]]:
     if not text:
         return []
     boundaries = [0]
-    for token in _tokenise(text):
+    for token in tokenise(text):
         boundaries.append(boundaries[-1] + len(token))
     # Every run of whole tokens no longer than the longest keyword, looked up:
     # the same occurrences as searching the text for each of the ~400 keywords
@@ -181,30 +176,6 @@ def _found(text: str, lexicon: _Lexicon) -> list[tuple[_Keyword, int]]:
         for k, n in found
         if not any((k.category, longer) in terms for longer in k.shadowed_by)
     ]
-
-
-def _tokenise(text: str) -> list[str]:
-    _load_jieba()
-    return list(jieba.lcut(text))
-
-
-def _load_jieba() -> None:
-    """Load jieba's dictionary and our user dictionary, once per process.
-
-    jieba loads lazily on first use (~0.7 s); the lock keeps two threads from
-    both loading, which would add the user dictionary twice.
-    """
-    global _jieba_ready
-    if _jieba_ready:
-        return
-    with _jieba_lock:
-        if _jieba_ready:
-            return
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        with resources.as_file(_DATA.joinpath("userdict.txt")) as path:
-            jieba.load_userdict(str(path))
-        _jieba_ready = True
 
 
 @cache

@@ -23,6 +23,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from kg.extract.words import starts_word
 from kg.model import Person, Source, Span
 
 _ORG = (
@@ -42,7 +43,8 @@ _ADDRESS = "同志"
 # 党组书记章明皓坚决扛牢….
 _AFTER_NAME = re.compile(
     r"(?:$|[\s,，。;；:：、)）”’]|同志|任|兼|在|主持|带头|坚决|亲自|为|等|作|讲话"
-    r"|表示|指出|强调|出席|参加|的|对|向|和|就|率|代表|召集|担任|负责|分管|牵头)"
+    r"|表示|指出|强调|出席|参加|的|对|向|和|就|率|代表|召集|担任|负责|分管|牵头"
+    r"|听取|调研|批示|召开|要求|带队|率队)"
 )
 # Given names never hold these: numerals, measure words, function words.
 _NOT_IN_NAME = frozenset(
@@ -96,11 +98,15 @@ def _name_after(text: str, pos: int) -> tuple[int, int] | None:
 
 
 def _name_before(text: str, pos: int) -> tuple[int, int] | None:
-    """The name ending at `pos`, longest first."""
+    """The name ending at `pos`, longest first, that does not begin inside a
+    word: in 学习陈希同志 the 习 of 学习 is no surname (习陈希), 陈希 is."""
     for length in (4, 3, 2):
         start = pos - length
-        if start >= 0 and _is_name(text[start:pos]):
-            return start, pos
+        if start < 0 or not _is_name(text[start:pos]):
+            continue
+        if start > 0 and not starts_word(text, start, pos):
+            continue
+        return start, pos
     return None
 
 
