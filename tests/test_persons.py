@@ -149,7 +149,8 @@ def test_a_name_with_its_role_is_not_repeated_without_it() -> None:
         ("及时成立以党组书记、院长游劝荣为组长的巡视整改工作领导小组。",
          [("游劝荣", "院长", "院长游劝荣")]),
         # a name followed by what the named person did
-        ("市委书记陈立宁听取巡视情况汇报。", [("陈立宁", "市委书记", "市委书记陈立宁")]),
+        ("市委书记陈立宁听取巡视情况汇报。",
+         [("陈立宁", "市委书记", "市委书记陈立宁")]),
     ],
 )
 def test_names_at_word_boundaries(
