@@ -2,6 +2,12 @@
 
     python benchmarks/bench.py                      # N = 100, 1,000, 10,000
     python benchmarks/bench.py --sizes 100 --smoke  # CI smoke run, no README
+    python benchmarks/bench.py --pages --sizes 100 400  # the default build, pages on
+
+With --pages it measures instead the default `kg build` (pages and dumps on)
+of corpora of each --shapes (distinct localities, or one city's committee and
+groups: make_corpus.py --shape), its pages' share, the bytes of a notice page
+and which pages a one-file rebuild rewrites.
 
 For each N it generates the corpus (benchmarks/make_corpus.py), then measures
 in the same run, on the same files:
@@ -49,6 +55,8 @@ TITLE = re.compile("《[^《》]*》")
 README = HERE / "README.md"
 MARK_BEGIN = "<!-- results:begin -->"
 MARK_END = "<!-- results:end -->"
+PAGES_BEGIN = "<!-- pages:begin -->"
+PAGES_END = "<!-- pages:end -->"
 SAMPLE_FILES = 1_000  # in-process measurements above this are scaled
 STAMP = ".make_corpus.sha256"  # what generated a corpus folder
 
@@ -211,20 +219,103 @@ def generator_digest() -> str:
     return digest.hexdigest()
 
 
-def corpus(n: int, workdir: Path) -> Path:
-    """The corpus of `n` notices, generated again when the generator or the
-    example notices changed since it was made."""
-    folder = workdir / f"corpus-{n}"
-    stamp = workdir / f"corpus-{n}{STAMP}"
+def corpus(n: int, workdir: Path, shape: str = "distinct") -> Path:
+    """The corpus of `n` notices of `shape` (make_corpus.py --shape),
+    generated again when the generator or the example notices changed."""
+    name = f"corpus-{n}" if shape == "distinct" else f"corpus-{shape}-{n}"
+    folder = workdir / name
+    stamp = workdir / f"{name}{STAMP}"
     digest = generator_digest()
     if not (folder.is_dir() and stamp.is_file() and stamp.read_text() == digest):
         shutil.rmtree(folder, ignore_errors=True)
         subprocess.run(
-            [sys.executable, str(HERE / "make_corpus.py"), str(n), str(folder)],
+            [sys.executable, str(HERE / "make_corpus.py"), str(n), str(folder),
+             "--shape", shape],
             check=True,
         )
         stamp.write_text(digest)
     return folder
+
+
+@dataclass
+class PagesRow:
+    """The default `kg build` (pages and dumps on) of one corpus."""
+
+    notices: int
+    shape: str
+    build_s: float
+    pages_s: float  # the build report's "html" seconds
+    load: float
+    notice_page_kb: float  # average size of notices/*.html
+    site_mb: float  # every page and asset
+    pages: int
+    rebuild_one_file_s: float
+    rebuilt_pages: int  # pages whose file the one-file rebuild replaced
+
+
+def bench_pages(n: int, shape: str, jobs: int, workdir: Path) -> PagesRow:
+    folder = corpus(n, workdir, shape)
+    out = workdir / f"out-pages-{shape}-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    command = kg("build", str(folder), "-o", str(out), "--jobs", str(jobs))
+    build = run_measured(command)
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    pages = [p for p in out.rglob("*") if p.is_file() and (
+        p.suffix == ".html" or p.parent.name == "assets")]
+    notice_pages = list((out / "notices").glob("*.html"))
+    stamps = {p: p.stat().st_mtime_ns for p in pages}
+    victim = sorted(p for p in folder.iterdir() if p.suffix == ".txt")[n // 2]
+    original = victim.read_bytes()
+    try:
+        victim.write_bytes(original + "\n(更正)".encode())
+        one_file = run_measured(command)
+    finally:
+        victim.write_bytes(original)
+    rebuilt = sum(1 for p, stamp in stamps.items()
+                  if not p.exists() or p.stat().st_mtime_ns != stamp)
+    return PagesRow(
+        notices=n, shape=shape, build_s=build.wall_s,
+        pages_s=float(report.get("seconds", {}).get("html", 0.0)),
+        load=max(build.load, one_file.load),
+        notice_page_kb=sum(p.stat().st_size for p in notice_pages)
+        / max(1, len(notice_pages)) / 1e3,
+        site_mb=sum(p.stat().st_size for p in pages) / 1e6,
+        pages=len(pages), rebuild_one_file_s=one_file.wall_s,
+        rebuilt_pages=rebuilt,
+    )
+
+
+def pages_table(rows: list[PagesRow]) -> str:
+    header = ("| notices | corpus shape | build s (pages on) | pages s | pages' share"
+              " | load | KB per notice page | site MB | files | one-file rebuild s"
+              " | files rewritten |")
+    lines = [header, "|" + "---|" * header.count(" |")]
+    for r in rows:
+        lines.append(
+            f"| {r.notices:,} | {r.shape} | {r.build_s:.1f} | {r.pages_s:.1f}"
+            f" | {r.pages_s / r.build_s:.0%} | {r.load:.1f}"
+            f" | {r.notice_page_kb:.0f} | {r.site_mb:.1f} | {r.pages:,}"
+            f" | {r.rebuild_one_file_s:.1f} | {r.rebuilt_pages} |")
+    return "\n".join(lines)
+
+
+def pages_targets(rows: list[PagesRow]) -> list[str]:
+    """Linear: against the smallest corpus of the same shape, a corpus k
+    times bigger may take at most 1.25 k times as long (400 ≤ 5 × 100)."""
+    checks = []
+    for shape in sorted({r.shape for r in rows}):
+        same = sorted((r for r in rows if r.shape == shape), key=lambda r: r.notices)
+        for r in same[1:]:
+            times = r.notices / same[0].notices
+            ratio = r.build_s / same[0].build_s
+            checks.append(check(
+                f"{shape}: build {r.notices:,} ÷ {same[0].notices:,} = {ratio:.1f}",
+                f"≤ {1.25 * times:.1f}", ratio <= 1.25 * times))
+        for r in same:
+            checks.append(check(
+                f"{shape} N={r.notices:,}: {r.notice_page_kb:.0f} KB per notice page",
+                "≤ 150", r.notice_page_kb <= 150))
+    return checks
 
 
 def bench(n: int, jobs: int, workdir: Path) -> Row:
@@ -378,8 +469,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--smoke", action="store_true", help="print the figures only (CI smoke test)"
     )
+    parser.add_argument(
+        "--pages", action="store_true",
+        help="measure the default build, pages on, for each size and --shapes")
+    parser.add_argument("--shapes", nargs="+", default=["distinct", "city"],
+                        choices=["distinct", "city"])
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.pages:
+        return main_pages(args)
     rows = [bench(n, args.jobs, args.workdir) for n in args.sizes]
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, Python"
@@ -403,6 +501,22 @@ def main(argv: list[str] | None = None) -> int:
         README.write_text(
             f"{before}{MARK_BEGIN}\n{result}\n{MARK_END}{after}", encoding="utf-8"
         )
+    return 0
+
+
+def main_pages(args: argparse.Namespace) -> int:
+    rows = [bench_pages(n, shape, args.jobs, args.workdir)
+            for shape in args.shapes for n in args.sizes]
+    result = "\n".join([pages_table(rows), "",
+                        *[f"- {line}" for line in pages_targets(rows)]])
+    print(result)
+    print(json.dumps([asdict(r) for r in rows], indent=1), file=sys.stderr)
+    if args.write_readme and not args.smoke:
+        text = README.read_text(encoding="utf-8")
+        before, rest = text.split(PAGES_BEGIN, 1)
+        _, after = rest.split(PAGES_END, 1)
+        README.write_text(f"{before}{PAGES_BEGIN}\n{result}\n{PAGES_END}{after}",
+                          encoding="utf-8")
     return 0
 
 

@@ -1,6 +1,7 @@
-"""Generate a deterministic benchmark corpus of N distinct notices.
+"""Generate a deterministic benchmark corpus of N notices.
 
     python benchmarks/make_corpus.py 1000 benchmarks/corpus/1000
+    python benchmarks/make_corpus.py 400 /tmp/city-400 --shape city
 
 Each notice is built on one of the real example notices and keeps its frame:
 the top-level sections stay in their order, and the aspects (方面) of the
@@ -17,6 +18,12 @@ national ones with a Zipf-like distribution, so that a few regulations recur
 across many notices and most are local. A share of the notices uses
 full-width punctuation, another half-width, about one in ten is an HTML page
 and one in twenty a GB18030 text file, as Chinese government sites serve them.
+
+With ``--shape city`` the notices are a city's instead: one committee (市委),
+N/20 groups that each inspect three units a round, two rounds a year, every
+notice of a group naming the same group and committee, and about one in ten a
+巡察“回头看” of a unit inspected before — the shape that makes rows multiply
+when a query joins shared nodes across notice graphs.
 """
 
 from __future__ import annotations
@@ -152,14 +159,69 @@ def count_problems(aspect: str) -> int:
     return kinds.count(kinds[0]) if kinds else 0
 
 
-def notice_text(index: int, rng: random.Random, bases: list[Base]) -> str:
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    """Who inspected whom and when: the parts of a notice its shape decides."""
+
+    level: str  # the committee as the text names it: 区委, 罗庄区委
+    locality: str  # the place whose names the base's place names become
+    org: str  # the inspected unit's Party organisation
+    group: str  # the inspection group
+    year: int
+    start_month: int  # 1-8
+    second_look: bool = False  # a 回头看 of a unit inspected before
+
+
+def distinct_frame(rng: random.Random) -> Frame:
+    """Each notice its own locality, committee and group (the default)."""
     level, suffix = rng.choice(LEVELS)
     locality = place_name(rng) + suffix
-    unit = locality + rng.choice(UNITS)
-    org = unit + rng.choice(PARTY_ORGS)
+    org = locality + rng.choice(UNITS) + rng.choice(PARTY_ORGS)
     group = f"{level}第{ORDINALS[rng.randrange(10)]}巡察组"
-    year = rng.randrange(2016, 2025)
-    start_month = rng.randrange(1, 9)
+    return Frame(level, locality, org, group, rng.randrange(2016, 2025),
+                 rng.randrange(1, 9))
+
+
+def city_frames(n: int, rng: random.Random, groups: int) -> list[Frame]:
+    """A city's corpus: one committee (the 市委) whose `groups` groups each
+    inspect units round after round, two rounds a year; about one notice in
+    ten is a 回头看 of a unit inspected in an earlier round."""
+    city = place_name(rng) + "市"
+    level = city[:-1] + "市委"
+    counties = [place_name(rng) + rng.choice("区县") for _ in range(max(1, n // 15))]
+    seen: list[str] = []
+    frames = []
+    per_round = groups * 3  # each group inspects three units a round
+    for index in range(n):
+        round_number, slot = divmod(index, per_round)
+        group = f"{level}第{_numeral(slot % groups + 1)}巡察组"
+        if seen and rng.random() < 0.1:
+            org, second_look = rng.choice(seen), True
+        else:
+            place = city if rng.random() < 0.3 else rng.choice(counties)
+            org = f"{place}{rng.choice(UNITS)}{rng.choice(PARTY_ORGS)}"
+            while org in seen:
+                org = f"{rng.choice(counties)}{place_name(rng)}街道党工委"
+            second_look = False
+        seen.append(org)
+        frames.append(Frame(level, city, org, group, 2016 + round_number // 2,
+                            1 + 6 * (round_number % 2) + rng.randrange(0, 2),
+                            second_look))
+    return frames
+
+
+def _numeral(number: int) -> str:
+    """1-99 in Chinese numerals: 一, 十, 十一, 二十三."""
+    tens, ones = divmod(number, 10)
+    text = ("" if tens < 2 else ORDINALS[tens - 1]) + ("十" if tens else "")
+    return text + (ORDINALS[ones - 1] if ones else "")
+
+
+def notice_text(index: int, rng: random.Random, bases: list[Base],
+                frame: Frame | None = None) -> str:
+    frame = frame or distinct_frame(rng)
+    level, locality, org, group = frame.level, frame.locality, frame.org, frame.group
+    year, start_month = frame.year, frame.start_month
     start_day, end_day = rng.randrange(1, 28), rng.randrange(1, 28)
     end_month = start_month + rng.randrange(1, 3)
     feedback_month = end_month + rng.randrange(1, 3)
@@ -187,7 +249,8 @@ def notice_text(index: int, rng: random.Random, bases: list[Base]) -> str:
         f"{title}\n"
         f"{rng.choice(('根据', '按照'))}{level}统一部署,{year}年{start_month}月"
         f"{start_day}日至{end_month}月{end_day}日,"
-        f"{group}对{org}{rng.choice(('进行了', '开展了'))}巡察。"
+        f"{group}对{org}{rng.choice(('进行了', '开展了'))}"
+        f"{'巡察“回头看”' if frame.second_look else '巡察'}。"
         f"{feedback_month}月{rng.randrange(1, 28)}日,"
         f"{group}向{org}反馈了巡察意见。按照党务公开原则和巡察工作有关要求,"
         f"现将巡察整改情况予以公布。\n"
@@ -228,6 +291,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261121)
     parser.add_argument("--html-share", type=float, default=0.1)
     parser.add_argument("--gb18030-share", type=float, default=0.05)
+    parser.add_argument(
+        "--shape", choices=("distinct", "city"), default="distinct",
+        help="distinct: each notice its own locality, committee and group; "
+        "city: one committee whose groups inspect the city's units round after "
+        "round (at least 20 notices per group), some units twice (回头看)")
     args = parser.parse_args(argv)
     bases = [
         base
@@ -239,8 +307,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
+    frames: list[Frame | None] = [None] * args.n
+    if args.shape == "city":
+        frames = list(city_frames(args.n, rng, groups=max(1, min(99, args.n // 20))))
     for index in range(args.n):
-        text = notice_text(index, rng, bases)
+        text = notice_text(index, rng, bases, frames[index])
         kind = rng.random()
         if kind < args.html_share:
             name, data = f"notice-{index:06d}.html", html_page(text).encode("utf-8")

@@ -11,7 +11,7 @@ Nodes are keyed by IRI and carry the attributes `kg.viz` reads: ``type``,
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +19,15 @@ from typing import Protocol
 import networkx as nx
 
 from kg.errors import KgError
-from kg.pagedata import REGULATION_LINKS, Corpus, NoticeData, NoticeRow, tail
+from kg.pagedata import (
+    REGULATION_LINKS,
+    Corpus,
+    Finding,
+    Measure,
+    NoticeData,
+    NoticeRow,
+    tail,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,30 +347,27 @@ def regulation_graph(corpus: Corpus, targets: list[str]) -> nx.MultiDiGraph:
     notices = {n.iri: n for t in targets for n in corpus.citing.get(t, [])}
     for notice in sorted(notices.values(), key=lambda n: n.id):
         _add_notice(graph, notice.row, rank=1)
-        problems = {f.iri: f for f in notice.findings if f.problem}
-        measures = {m.iri: m for m in notice.measures}
+        known = notice.by_iri
         for source, relation, regulation in sorted(notice.links):
             if regulation not in wanted:
                 continue
             if source == notice.iri:
                 graph.add_edge(notice.iri, regulation, label="cites")
                 continue
-            problem = source if source in problems else None
-            if source in measures:
-                measure = measures[source]
-                _add(graph, source, "measure", measure.label, notice=notice.id,
-                     rank=2)
-                problem = measure.problem
-            elif problem is None:
-                continue
+            item = known.get(source)
+            if isinstance(item, Measure):
+                _add(graph, source, "measure", item.label, notice=notice.id, rank=2)
+                problem = item.problem
+            elif isinstance(item, Finding) and item.problem:
+                _add(graph, source, "problem", item.label, notice=notice.id, rank=2)
+                problem = source
             else:
-                _add(graph, source, "problem", problems[source].label,
-                     notice=notice.id, rank=2)
-            graph.add_edge(source, regulation, label=REGULATION_LINKS[relation])
-            if problem is None or problem not in problems:
                 continue
-            _add(graph, problem, "problem", problems[problem].label,
-                 notice=notice.id, rank=3)
+            graph.add_edge(source, regulation, label=REGULATION_LINKS[relation])
+            addressed = known.get(problem)
+            if not (isinstance(addressed, Finding) and addressed.problem):
+                continue
+            _add(graph, problem, "problem", addressed.label, notice=notice.id, rank=3)
             if source != problem:
                 graph.add_edge(source, problem, label="addresses")
             if not graph.has_edge(notice.iri, problem):
@@ -394,20 +399,12 @@ def category_graph(corpus: Corpus, targets: list[str]) -> nx.MultiDiGraph:
     for target in targets:
         for notice, problem in corpus.filed.get(target, []):
             _add_notice(graph, notice.row, rank=1)
-            measures = _measure_counts(notice)
-            label = next(f.label for f in notice.findings if f.iri == problem)
-            _add(graph, problem, "problem", label, notice=notice.id, rank=2,
-                 facts={"整改措施 measures": measures.get(problem, 0)})
+            _add(graph, problem, "problem", notice.by_iri[problem].label,
+                 notice=notice.id, rank=2,
+                 facts={"整改措施 measures": notice.measure_counts.get(problem, 0)})
             graph.add_edge(notice.iri, problem, label="has_problem")
             graph.add_edge(problem, target, label="subject")
     return graph
-
-
-def _measure_counts(notice: NoticeData) -> dict[str, int]:
-    counts: dict[str, set[str]] = defaultdict(set)
-    for measure in notice.measures:
-        counts[measure.problem].add(measure.iri)
-    return {problem: len(measures) for problem, measures in counts.items()}
 
 
 def keep_nearest(

@@ -154,6 +154,20 @@ class NoticeData:
     def regulations(self) -> set[str]:
         return {r for _, _, r in self.links}
 
+    @cached_property
+    def by_iri(self) -> dict[str, Finding | Measure]:
+        """The findings and measures by IRI (read once the notice is whole)."""
+        return {**{f.iri: f for f in self.findings},
+                **{m.iri: m for m in self.measures}}
+
+    @cached_property
+    def measure_counts(self) -> dict[str, int]:
+        """Problem IRI → how many measures address it."""
+        counts: dict[str, set[str]] = defaultdict(set)
+        for measure in self.measures:
+            counts[measure.problem].add(measure.iri)
+        return {problem: len(measures) for problem, measures in counts.items()}
+
 
 class Corpus:
     """The store opened once, and the notices read from it in one pass."""
