@@ -648,3 +648,33 @@ def test_rule_mention_quotes_of_any_style_or_none() -> None:
         (mention,) = find_rule_mentions(source(f"落实{written}。"))
         assert mention.span.text == written
         assert mention.canonical == "“三会一课”制度"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title", "kind"),
+    [
+        # a 党内法规 is made by the centre, its departments or a province
+        ("学习了《中共中央办公厅关于加强党的政治建设的意见》。",
+         "中共中央办公厅关于加强党的政治建设的意见", "P"),
+        ("组织学习省委办公厅印发的《关于进一步加强巡察整改工作的通知》。",
+         "关于进一步加强巡察整改工作的通知", "P"),
+        ("对照《中共某某省委关于加强基层党组织建设的实施办法》进行整改。",
+         "中共某某省委关于加强基层党组织建设的实施办法", "P"),
+        # a county, bureau or company committee's own rules are normative
+        ("修订了《中国共产党某某县委员会工作规则》。",
+         "中国共产党某某县委员会工作规则", "N"),
+        ("学习了县委办公室印发的《关于加强对“三重一大”事项监督的通知》。",
+         "关于加强对“三重一大”事项监督的通知", "N"),
+        ("落实《省卫生健康委支持某市深化改革若干举措》。",
+         "省卫生健康委支持某市深化改革若干举措", "N"),
+        # analyses, plans and study arrangements are no rules
+        ("印发《局党组理论学习中心组2024年理论学习安排意见》。",
+         "局党组理论学习中心组2024年理论学习安排意见", "O"),
+        ("形成《巡察反馈问题整改情况分析报告》。", "巡察反馈问题整改情况分析报告", "O"),
+    ],
+)
+def test_kind_by_issuer_in_or_before_the_title(
+    sentence: str, title: str, kind: str
+) -> None:
+    found = {r.title: r.kind for r in find_regulations(source(sentence))}
+    assert found == {title: K[kind]}

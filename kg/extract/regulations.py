@@ -70,7 +70,7 @@ _HEAD_WORDS: dict[str, RegulationKind] = {
         (
             "通知 意见 方案 办法 细则 规定 规则 制度 措施 政策 章程 职责 清单 体系"
             " 机制 守则 规范 标准 决定 准则 公约 规程 流程 须知 指引 指南 批复"
-            " 责任制 工作法"
+            " 责任制 工作法 举措"
         ).split(),
         RegulationKind.NORMATIVE_DOCUMENT,
     ),
@@ -78,7 +78,7 @@ _HEAD_WORDS: dict[str, RegulationKind] = {
         (
             "汇编 选编 摘编 规划 计划 要点 任务 安排 设计 报告 周报 月报 简报 通报"
             " 台账 表 记录 纪要 纪实 图解 手册 读本 实务 建议方案 纲要 图谱 方法"
-            " 做法"
+            " 做法 安排意见"
         ).split(),
         RegulationKind.OTHER,
     ),
@@ -93,11 +93,38 @@ _PARTY_HEADS = ("条例", "准则", "规则", "规定", "细则", "办法", "章
 _LOCALITY = re.compile(r"[省市县区州旗]")
 
 
+# Who issued a title decides whether a rule is a 党内法规: the Party centre,
+# the CCDI, the central departments and provincial committees make them
+# (《中国共产党党内法规制定条例》 art. 3, 4); a city, county, bureau,
+# university or company committee's own rules are normative documents. The
+# issuer is written at the title's head (中共中央办公厅关于…的意见, 中共某省委…
+# 办法) or right before it (省委办公厅印发《…》).
+_CENTRAL_ISSUER = (
+    r"中共中央|中央办公厅|中办|国办|中央纪委|中纪委|中央组织部|中组部|中央宣传部|中宣部"
+    r"|中央巡视工作领导小组|中央军委"
+)
+_PARTY_ISSUER = re.compile(
+    f"(?:{_CENTRAL_ISSUER}|(?:中共)?[\u4e00-\u9fff]{{0,4}}(?:省|自治区)委"
+    r"(?:办公厅)?)$"
+)
+_PARTY_ISSUER_AT_HEAD = re.compile(
+    f"^(?:{_CENTRAL_ISSUER}|(?:中共)?[\u4e00-\u9fff]{{2,4}}(?:省|自治区)委)"
+)
+# 中国共产党某县委员会工作规则: a local committee's own rules.
+_LOCAL_COMMITTEE = re.compile(
+    r"^(?:中国共产党|中共)[\u4e00-\u9fff]{1,12}?(?:市|县|区|旗|州)(?:委员会|委)"
+)
+_ISSUED_BY = re.compile(
+    r"(?P<issuer>[\u4e00-\u9fff]{2,16}?)(?:印发|制定|出台|下发)的?$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Occurrence:
     span: Span  # with its 《》
     relation: Relation
     watched_or_compiled: bool
+    party_issuer: bool  # a Party centre or provincial issuer right before it
 
 
 def title_spans(text: str) -> list[tuple[int, int]]:
@@ -155,15 +182,21 @@ def find_regulations(
         aside = bool(_WATCHED.search(gap)) or bool(
             _COMPILED_AFTER.match(text, end, min(len(text), end + 8))
         )
+        issued = _ISSUED_BY.search(gap)
+        party = issued is not None and bool(
+            _PARTY_ISSUER.search(issued.group("issuer"))
+        )
         by_title.setdefault(text[start + 1 : end - 1], []).append(
-            _Occurrence(Span.of(text, start, end), relation, aside)
+            _Occurrence(Span.of(text, start, end), relation, aside, party)
         )
     gazetteer = gazetteer or default_gazetteer()
     regulations = []
     for title, occurrences in by_title.items():
         resolved = gazetteer.canonical(title)
         kind = resolved.kind or classify_title(
-            title, any(o.watched_or_compiled for o in occurrences)
+            title,
+            any(o.watched_or_compiled for o in occurrences),
+            party_issuer=any(o.party_issuer for o in occurrences),
         )
         regulations.append(
             Regulation(
@@ -203,16 +236,33 @@ def find_rule_mentions(source: Source) -> tuple[RuleMention, ...]:
     return tuple(mentions)
 
 
-def classify_title(title: str, watched_or_compiled: bool = False) -> RegulationKind:
+def classify_title(
+    title: str, watched_or_compiled: bool = False, *, party_issuer: bool = False
+) -> RegulationKind:
     """The kind of a title absent from the gazetteer: by what is done to it,
-    then by its head word; a title with neither is not a rule (`other`)."""
+    then by who issued it and its head word; a title with neither is not a
+    rule (`other`)."""
     if watched_or_compiled:
         return RegulationKind.OTHER
     head = _TAIL_MARKS.sub("", title) or title
+    if _LOCAL_COMMITTEE.match(head):
+        kind = _by_head_word(head)
+        return RegulationKind.OTHER if kind is RegulationKind.OTHER else (
+            RegulationKind.NORMATIVE_DOCUMENT
+        )
     if _PARTY_NAME.match(head) and head.endswith(_PARTY_HEADS):
         return RegulationKind.PARTY_REGULATION
+    kind = _by_head_word(head)
+    if kind is RegulationKind.NORMATIVE_DOCUMENT and (
+        party_issuer or _PARTY_ISSUER_AT_HEAD.match(head)
+    ):
+        return RegulationKind.PARTY_REGULATION
+    return kind
+
+
+def _by_head_word(head: str) -> RegulationKind:
     if head.endswith("条例"):
-        if _LOCALITY.search(head[:-2]):
+        if _LOCALITY.search(head[:-2]) and not _PARTY_NAME.match(head):
             return RegulationKind.NORMATIVE_DOCUMENT
         return RegulationKind.LAW
     for suffix in _HEAD_WORD_ORDER:
