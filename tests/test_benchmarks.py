@@ -3,8 +3,11 @@ corpus and prints its table. No time is asserted: CI machines are shared."""
 
 from __future__ import annotations
 
+import importlib.util
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,3 +44,48 @@ def test_make_corpus_is_deterministic_and_distinct(tmp_path: Path) -> None:
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second,
                                                                strict=True))
     assert len({p.read_bytes() for p in first}) == 30
+
+
+def test_make_corpus_city_shape_shares_one_committee_and_its_groups(
+    tmp_path: Path,
+) -> None:
+    script = ROOT / "benchmarks" / "make_corpus.py"
+    subprocess.run([sys.executable, str(script), "60", str(tmp_path), "--shape",
+                    "city", "--html-share", "0", "--gb18030-share", "0"],
+                   check=True, timeout=120)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(tmp_path.iterdir())]
+    openings = [next(line for line in text.split("\n") if "统一部署" in line)
+                for text in texts]
+    committees = {re.search(r"(?:根据|按照)(\w+?市委)统一部署", line).group(1)
+                  for line in openings}
+    assert len(committees) == 1
+    [committee] = committees
+    groups = Counter(re.search(rf"({committee}第\w+?巡察组)对", line).group(1)
+                     for line in openings)
+    assert len(groups) == 3 and min(groups.values()) >= 20
+    units = Counter(re.search(r"巡察组对(.+?)(?:进行了|开展了)", line).group(1)
+                    for line in openings)
+    second_looks = [line for line in openings if "巡察“回头看”" in line]
+    assert second_looks and max(units.values()) >= 2
+    assert len(units) > len(openings) // 2  # mostly distinct units
+
+
+def test_pages_targets_hold_time_to_the_corpus_size() -> None:
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks"
+                                                  / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = bench
+    spec.loader.exec_module(bench)
+
+    def row(n: int, seconds: float, kb: float) -> object:
+        return bench.PagesRow(n, "city", seconds, seconds / 2, 1.0, kb, 1.0, n, 1.0, 7)
+
+    met = bench.pages_targets([row(100, 10, 120), row(400, 49, 110)])
+    assert met == ["city: build 400 ÷ 100 = 4.9 (target ≤ 5.0): met",
+                   "city N=100: 120 KB per notice page (target ≤ 150): met",
+                   "city N=400: 110 KB per notice page (target ≤ 150): met"]
+    missed = bench.pages_targets([row(100, 10, 120), row(400, 90, 160)])
+    assert sum("MISSED" in line for line in missed) == 2
+    assert "| 400 | city | 90.0 | 45.0 | 50% |" in bench.pages_table(
+        [row(400, 90, 160)])
