@@ -46,6 +46,12 @@ def test_make_corpus_is_deterministic_and_distinct(tmp_path: Path) -> None:
     assert len({p.read_bytes() for p in first}) == 30
 
 
+def _found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match is not None, (pattern, text)
+    return match.group(1)
+
+
 def test_make_corpus_city_shape_shares_one_committee_and_its_groups(
     tmp_path: Path,
 ) -> None:
@@ -56,14 +62,13 @@ def test_make_corpus_city_shape_shares_one_committee_and_its_groups(
     texts = [p.read_text(encoding="utf-8") for p in sorted(tmp_path.iterdir())]
     openings = [next(line for line in text.split("\n") if "统一部署" in line)
                 for text in texts]
-    committees = {re.search(r"(?:根据|按照)(\w+?市委)统一部署", line).group(1)
-                  for line in openings}
+    committees = {_found(r"(?:根据|按照)(\w+?市委)统一部署", line) for line in openings}
     assert len(committees) == 1
     [committee] = committees
-    groups = Counter(re.search(rf"({committee}第\w+?巡察组)对", line).group(1)
+    groups = Counter(_found(rf"({committee}第\w+?巡察组)对", line)
                      for line in openings)
     assert len(groups) == 3 and min(groups.values()) >= 20
-    units = Counter(re.search(r"巡察组对(.+?)(?:进行了|开展了)", line).group(1)
+    units = Counter(_found(r"巡察组对(.+?)(?:进行了|开展了)", line)
                     for line in openings)
     second_looks = [line for line in openings if "巡察“回头看”" in line]
     assert second_looks and max(units.values()) >= 2
