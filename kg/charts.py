@@ -1,6 +1,6 @@
 """The data of the index page's charts, drawn offline by Apache ECharts
-5.6.0 (Apache-2.0; kg/data/charts/ holds its minified "simple" build, the
-bar and line charts, with its LICENSE and NOTICE): problems per issue
+5.6.0 (Apache-2.0; kg/data/charts/ holds its minified dist/echarts.min.js
+from the npm package, with its LICENSE and NOTICE): problems per issue
 category across notices, the regulations cited by most notices, and each
 notice's inspection, feedback and publication dates."""
 
