@@ -432,3 +432,52 @@ def test_problem_statement_stops_before_its_measures(
     assert problem.statement is not None
     assert problem.statement.text == statement
     assert text[problem.statement.start : problem.statement.end] == statement
+
+
+ONE_PARAGRAPH_ASPECTS = """二、巡视反馈意见整改落实情况
+(一)关于贯彻落实党的教育方针不够到位方面的问题
+1.针对立德树人根本任务落实不够有力的问题。制定思想政治工作实施意见,修订人才培养方案。
+2.针对服务国家战略不够聚焦的问题。召开专题会议研究部署,出台学科建设规划。
+(二)关于全面从严治党“两个责任”落实不到位方面的问题
+学校党委制定主体责任清单,约谈二级单位党组织书记12人,开展警示教育大会2次。
+(三)关于领导班子和干部队伍建设方面的问题
+调整充实学校领导班子,选拔任用中层干部26名,对4名干部进行提醒谈话。
+三、下一步工作打算
+学校党委将持续深化巡视整改。
+"""
+ONLY_PARAGRAPHS = """二、整改落实情况
+(一)关于党的领导弱化方面的问题
+局党组召开专题会议研究整改,修订党组工作规则。
+(二)关于选人用人不规范方面的问题
+开展干部档案专项审核,补齐材料23份。
+"""
+
+
+@pytest.mark.parametrize("width", ["half", "full"])
+def test_an_aspect_whose_body_is_one_paragraph_is_an_aspect(width: str) -> None:
+    text = ONE_PARAGRAPH_ASPECTS
+    if width == "full":
+        text = text.translate(str.maketrans({",": "，", "(": "（", ")": "）"}))
+    aspects = aspects_of(text)
+    assert [a.label.text for a in aspects] == [
+        "关于贯彻落实党的教育方针不够到位方面的问题",
+        "关于全面从严治党“两个责任”落实不到位方面的问题",
+        "关于领导班子和干部队伍建设方面的问题",
+    ]
+    # run-in problems under the first; the paragraph is the problem of the others
+    assert [[p.label.text for p in a.problems] for a in aspects] == [
+        ["针对立德树人根本任务落实不够有力的问题", "针对服务国家战略不够聚焦的问题"],
+        ["关于全面从严治党“两个责任”落实不到位方面的问题"],
+        ["关于领导班子和干部队伍建设方面的问题"],
+    ]
+    assert aspects[1].problems[0].measures[0].span.text.startswith("学校党委制定")
+
+
+def test_aspects_that_are_all_one_paragraph() -> None:
+    aspects = aspects_of(ONLY_PARAGRAPHS)
+    assert [a.label.text for a in aspects] == [
+        "关于党的领导弱化方面的问题", "关于选人用人不规范方面的问题"
+    ]
+    assert [len(a.problems) for a in aspects] == [1, 1]
+    measure = aspects[1].problems[0].measures[0]
+    assert measure.span.text == "开展干部档案专项审核,补齐材料23份。"

@@ -209,7 +209,10 @@ def _sentence_counts(text: str, sentence: Span) -> list[tuple[Count, int]]:
         if done is not None:
             add("rectified", problems.group("num"), problems.start(), done.end())
     for m in _RECTIFIED.finditer(s):
-        add("rectified", m.group("num"), m.start(), m.end())
+        # 已整改完成12个问题 says whose; 完成整改17项 alone, in a sentence that
+        # names no inspection, may be an audit's
+        if about_inspection or s.startswith("问题", m.end()):
+            add("rectified", m.group("num"), m.start(), m.end())
     for m in _BREAKDOWN.finditer(s):
         key = "tasks" if m.group("noun") != "问题" else "breakdown-problems"
         add(key, m.group("num"), m.start("num"), m.end())

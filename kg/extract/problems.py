@@ -57,6 +57,13 @@ def find_aspects(source: Source, outline: Outline) -> tuple[Aspect, ...]:
     if not sections:
         return ()
     if not any(_problem_sections(text, s) for s in sections):
+        if 2 * sum(_names_aspect(s) for s in sections) > len(sections) and not any(
+            _structure(text, s) for s in sections
+        ):
+            # 方面 headings over run-in problems or one paragraph each
+            return tuple(
+                _paragraph_aspect(text, s, str(i)) for i, s in enumerate(sections, 1)
+            )
         if any(_names_problem(text, s) for s in sections):
             # No aspect level: the headings under the findings part are the problems.
             return (_single_aspect(text, container, sections),)
@@ -64,7 +71,14 @@ def find_aspects(source: Source, outline: Outline) -> tuple[Aspect, ...]:
             return ()  # headings, but none that names or holds a problem
     aspects: list[Aspect] = []
     for section in sections:
-        problems = _problems(text, section, str(len(aspects) + 1))
+        path = str(len(aspects) + 1)
+        problems = _problems(text, section, path)
+        if not problems and not _structure(text, section) and not _not_findings(
+            section
+        ):
+            # an aspect whose body is one paragraph is an aspect all the same
+            aspects.append(_paragraph_aspect(text, section, path))
+            continue
         if problems:
             assert section.heading is not None  # aspects are headed sections
             aspects.append(
@@ -197,6 +211,27 @@ def _statement(text: str, label: Span, end: int) -> Span:
     return Span.of(text, label.start, end)
 
 
+# A run-in item that states a problem before its measures:
+# 1.针对立德树人根本任务落实不够有力的问题。制定…
+_RUN_IN_PROBLEM = re.compile(r"^(?:针对|关于)[^。；;，,]*问题$")
+
+
+def _paragraph_aspect(text: str, section: Section, path: str) -> Aspect:
+    """An aspect with no problem headings: its run-in items that state a
+    problem are its problems, else its one paragraph is its one problem."""
+    items = [
+        c
+        for c in section.children
+        if is_inline(text, _heading(c))
+        and _RUN_IN_PROBLEM.match(_heading(c).label.text)
+    ]
+    parts = items or [section]
+    problems = tuple(
+        _problem(text, part, f"{path}-{i}", None) for i, part in enumerate(parts, 1)
+    )
+    return Aspect(path, _heading(section).label, section.span, problems)
+
+
 def _single_aspect(text: str, container: Section, sections: list[Section]) -> Aspect:
     problems = tuple(
         _problem(text, s, f"1-{i}", None) for i, s in enumerate(sections, 1)
@@ -237,7 +272,13 @@ def _names_problem(text: str, section: Section) -> bool:
     label = heading.label.text
     if _NAMES_PROBLEM.search(label) is None:
         return False
-    return is_title_line(text, heading) or label.endswith("情况")
+    return (
+        is_title_line(text, heading)
+        or label.endswith("情况")
+        # 1.针对服务国家战略不够聚焦的问题。召开专题会议…: the sentence before
+        # the measures is the problem
+        or _RUN_IN_PROBLEM.match(label) is not None
+    )
 
 
 def _names_aspect(section: Section) -> bool:
