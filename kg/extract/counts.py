@@ -106,6 +106,7 @@ _MEASURES = re.compile(
 # larger figure is a misreading (共指出413个方面33个问题, a 4 and a 13 run
 # together where a page lost a character).
 _PLAUSIBLE = {"aspects": 30, "categories": 200}
+_STATED_PROBLEMS = re.compile(f"(?:{NUMBER})\\s*{_PROBLEMS}")
 _ABOUT_INSPECTION = re.compile("巡[察视]|反馈|整改")
 _INSPECTION = re.compile("巡[察视]")
 
@@ -209,9 +210,14 @@ def _sentence_counts(text: str, sentence: Span) -> list[tuple[Count, int]]:
         if done is not None:
             add("rectified", problems.group("num"), problems.start(), done.end())
     for m in _RECTIFIED.finditer(s):
-        # 已整改完成12个问题 says whose; 完成整改17项 alone, in a sentence that
-        # names no inspection, may be an audit's
-        if about_inspection or s.startswith("问题", m.end()):
+        # 已整改完成12个问题 and 20个问题,已完成整改20个 say what was
+        # rectified; 完成整改17项 alone, in a sentence that names no
+        # inspection, may be an audit's
+        if (
+            about_inspection
+            or s.startswith("问题", m.end())
+            or _STATED_PROBLEMS.search(s)
+        ):
             add("rectified", m.group("num"), m.start(), m.end())
     for m in _BREAKDOWN.finditer(s):
         key = "tasks" if m.group("noun") != "问题" else "breakdown-problems"
