@@ -77,6 +77,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return Site(out, out / "store")
 
 
+@pytest.fixture(scope="session")
+def examples_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The five example notices alone, built as `kg build` builds them."""
+    from kg.build import build_corpus
+
+    out = tmp_path_factory.mktemp("examples-site")
+    build_corpus([EXAMPLES], out, jobs=1, prune=False, gazetteers=[],
+                 progress=False, html=True)
+    return Site(out, out / "store")
+
+
 @dataclass
 class Watched:
     """What a page did: console errors, requests, dialogs."""

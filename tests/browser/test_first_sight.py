@@ -21,15 +21,17 @@ MIN_CLEAR_SHARE = 0.9
 
 
 @pytest.mark.parametrize("page", ["notices/luozhuang-2021.html", "graph.html"])
-def test_labels_read_at_first_sight(watched: Watched, site: Site, page: str) -> None:
-    path = site.out / page
+def test_labels_read_at_first_sight(
+    watched: Watched, examples_site: Site, page: str
+) -> None:
+    path = examples_site.out / page
     _open(watched, path)
     seen = first_sight(watched.page)
     print(f"\n{page}: {seen}")
     assert seen.readable >= MIN_READABLE, seen
     assert seen.clear >= MIN_CLEAR_SHARE * seen.readable, seen
     assert seen.px >= READABLE_PX
-    _assert_offline_and_clean(watched, path, site.out)
+    _assert_offline_and_clean(watched, path, examples_site.out)
 
 
 def test_index_charts_are_drawn_offline(watched: Watched, site: Site) -> None:
