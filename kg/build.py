@@ -168,6 +168,11 @@ def _build(
     entries, todo = _identify(candidates, entries,
                                _held_ids(old_files, candidates, prune))
     new_files, pending, graphs = _reuse(todo, reusable, out, entries)
+    # The store decides: a record of a graph it does not hold describes
+    # nothing (a cache of another folder, or a store removed), and a notice
+    # graph no record describes is an orphan, pruned or kept like any other.
+    old_files = {k: r for k, r in old_files.items()
+                 if not r.get("graph") or r["graph"] in graphs}
     orphans = _orphans(graphs, old_files)
     old_files |= orphans
     seconds = {"find": time.perf_counter() - clock}

@@ -24,6 +24,7 @@ from pathlib import Path
 from kg.errors import OutputBusyError, OutputError
 
 LOCK_FILE = ".kg-lock"
+_held: set[Path] = set()  # the folders this process holds for writing
 
 
 @contextlib.contextmanager
@@ -49,8 +50,10 @@ def writing(out: Path) -> Iterator[None]:
             "another kg command is using this output folder (a kg build writing "
             "it, or kg view or kg push reading it); wait for it to finish, then "
             "run this build again"))
+        _held.add(out.resolve())
         yield
     finally:
+        _held.discard(out.resolve())
         os.close(fd)  # closing the only descriptor releases the lock
 
 
@@ -73,8 +76,14 @@ def reading(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def held_here(out: Path) -> bool:
+    """Whether this process holds `out` for writing (a build in it)."""
+    return out.resolve() in _held
+
+
 def build_running(out: Path) -> bool:
-    """Whether a kg build holds `out` now (a shared lock is refused)."""
+    """Whether a kg build holds `out` now (a shared lock is refused), this
+    process's own build included."""
     fd = _open(out, create=False)
     if fd is None:
         return False

@@ -15,23 +15,18 @@ Remote servers are spoken to with the standard protocols only, so any SPARQL
   named graph goes to ``URL?graph=<graph IRI>`` (indirect graph
   identification, GSP §4.2).
 
-Credentials for both come from the environment (KG_ENDPOINT_USER and
-KG_ENDPOINT_PASSWORD) or from ``~/.netrc`` (the entry of the endpoint's
-host), never from the command line, and they are never printed.
+The HTTP itself (a total deadline per request, Basic and Digest credentials
+from the environment or ``~/.netrc``, one-line failures) is `kg.remote`.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import netrc
 import os
 import re
 import secrets
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +38,6 @@ from kg.errors import StoreDamagedError, StoreError
 
 DumpFormat = TypingLiteral["trig", "turtle"]
 
-USER_VARIABLE = "KG_ENDPOINT_USER"
-PASSWORD_VARIABLE = "KG_ENDPOINT_PASSWORD"
 QUERY_TIMEOUT = 60.0  # seconds; `kg sparql` has no option for it
 # Oxigraph keeps written quads in RocksDB memtables until flushed: ~1 KB per
 # quad of a notice graph, so a build of 200 notices held 1 GB. Flushing every
@@ -288,7 +281,9 @@ class Store:
 
 
 # What RocksDB says about a damaged store (its messages name the file).
-_MISSING_FILE = re.compile(r"([^\s:/]+): No such file or directory")
+_MISSING_FILE = re.compile(
+    r"(\w+\.(?:sst|log|blob)|CURRENT|MANIFEST-\d+|OPTIONS-\d+|IDENTITY)"
+    r": No such file or directory")
 _SIZE_MISMATCH = re.compile(r"Sst file size mismatch.*?sstable: \S*?([^\s/]+\.sst)")
 
 
@@ -296,7 +291,7 @@ def _open_error(path: Path, error: BaseException) -> StoreError:
     """Why the store at `path` did not open, and what to do: a running build
     (a read-only open can race its compaction), a lock or permission, or
     damage, which only a rebuild repairs."""
-    from kg.outlock import build_running
+    from kg.outlock import build_running, held_here
 
     text = str(error)
     if isinstance(error, PermissionError) or "Permission denied" in text:
@@ -305,7 +300,7 @@ def _open_error(path: Path, error: BaseException) -> StoreError:
     if "lock" in text.lower() and "LOCK" in text:
         return StoreError(f"{path}: another process has the store open for "
                           "writing (a kg build?); wait for it to finish")
-    if build_running(path.parent):
+    if build_running(path.parent) and not held_here(path.parent):
         return StoreError(
             f"{path}: the store changed while being opened ({text}); "
             "wait for the running kg build to finish and try again")
@@ -440,40 +435,47 @@ def _result_of(answer: object) -> QueryResult:
     raise StoreError(f"unexpected query answer {type(answer).__name__}")
 
 
-def run_query(text: str, store_dir: Path, endpoint: str | None) -> QueryResult:
+def run_query(text: str, store_dir: Path, endpoint: str | None,
+              timeout: float = QUERY_TIMEOUT) -> QueryResult:
     """Run `text` against the store in `store_dir`, or against the SPARQL 1.1
-    query service at `endpoint` when one is given (see the module docstring)."""
+    query service at `endpoint` when one is given (see the module docstring),
+    waiting at most `timeout` seconds for the whole answer."""
     if endpoint is None:
         return Store(store_dir, read_only=True).query(text)
-    _refuse_password_in(endpoint)
-    # SPARQL 1.1 Protocol §2.1.3: query via POST directly, the body being the
-    # unencoded query string with media type application/sparql-query.
-    status, content_type, body = _http(
-        "POST", endpoint, text.encode("utf-8"),
+    from kg import remote
+
+    # SPARQL 1.1 Protocol §2.1.2, query via URL-encoded POST: every server
+    # takes it (Virtuoso 7 does not answer a direct application/sparql-query
+    # POST), and a long query does not meet URL length limits as a GET would.
+    answer = remote.Session.for_url(endpoint).request(
+        "POST", endpoint, urllib.parse.urlencode({"query": text}).encode("ascii"),
         {
-            "Content-Type": "application/sparql-query; charset=utf-8",
+            "Content-Type": "application/x-www-form-urlencoded",
             # SELECT/ASK answer with results; CONSTRUCT/DESCRIBE with RDF.
             "Accept": "application/sparql-results+json, "
             "application/n-triples;q=0.9, text/turtle;q=0.8",
         },
-        QUERY_TIMEOUT,
+        timeout,
     )
-    if status >= 300:
-        raise StoreError(_http_failure(endpoint, status, body))
-    media_type = content_type.split(";")[0].strip().lower()
+    shown = remote.shown_url(endpoint)
+    if answer.status >= 300:
+        raise StoreError(remote.failure(endpoint, answer.status, answer.body))
+    media_type = answer.content_type.split(";")[0].strip().lower()
     try:
         if media_type in ("application/sparql-results+json", "application/json"):
             return _result_of(
-                ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                ox.parse_query_results(answer.body,
+                                       format=ox.QueryResultsFormat.JSON)
             )
-        if media_type in ("application/n-triples", "text/turtle"):
-            rdf = (ox.RdfFormat.N_TRIPLES if media_type == "application/n-triples"
-                   else ox.RdfFormat.TURTLE)
-            return _result_of(q.triple for q in ox.parse(body, format=rdf))
-    except SyntaxError as error:
-        raise StoreError(f"{endpoint}: unreadable {media_type} answer "
-                         f"({error})") from error
-    raise StoreError(f"{endpoint}: answered with {media_type or 'no media type'}, "
+        if media_type in ("application/n-triples", "text/turtle", "text/plain"):
+            rdf = (ox.RdfFormat.TURTLE if media_type == "text/turtle"
+                   else ox.RdfFormat.N_TRIPLES)
+            return _result_of(q.triple for q in ox.parse(answer.body, format=rdf))
+    except (SyntaxError, ValueError) as error:
+        raise StoreError(f"{shown}: unreadable {media_type} answer "
+                         f"({str(error).splitlines()[0] if str(error) else error!r})"
+                         ) from error
+    raise StoreError(f"{shown}: answered with {media_type or 'no media type'}, "
                      "not SPARQL JSON results or N-Triples")
 
 
@@ -514,7 +516,8 @@ class PushReport:
 
 
 def push_store(store_dir: Path, endpoint: str, timeout: float) -> PushReport:
-    """PUT every named graph of the store to the graph store at `endpoint`.
+    """PUT every named graph of the store to the graph store at `endpoint`,
+    each request given at most `timeout` seconds in all.
 
     SPARQL 1.1 Graph Store HTTP Protocol §5.3: PUT replaces the graph's
     content, so pushing twice leaves one copy on the server. Stops at the
@@ -522,7 +525,10 @@ def push_store(store_dir: Path, endpoint: str, timeout: float) -> PushReport:
     that failed and why, and those not attempted. A server that cannot be
     reached at all raises `StoreError` instead.
     """
-    _refuse_password_in(endpoint)
+    from kg import remote
+
+    remote.check_timeout(timeout)
+    session = remote.Session.for_url(endpoint)
     store = Store(store_dir, read_only=True)
     started = time.perf_counter()
     done: list[GraphPush] = []
@@ -532,7 +538,7 @@ def push_store(store_dir: Path, endpoint: str, timeout: float) -> PushReport:
         triples = data.count(b"\n")  # N-Triples: one triple per line
         url = _graph_url(endpoint, graph)
         try:
-            status, _, body = _http(
+            answer = session.request(
                 "PUT", url, data, {"Content-Type": "application/n-triples"}, timeout
             )
         except StoreError as error:
@@ -542,127 +548,20 @@ def push_store(store_dir: Path, endpoint: str, timeout: float) -> PushReport:
             done.append(GraphPush(graph, triples, "failed", str(error)))
             done.extend(GraphPush(g, 0, "not attempted") for g in graphs[index + 1:])
             break
-        if status >= 300:
-            done.append(
-                GraphPush(graph, triples, "failed", _http_failure(url, status, body))
-            )
+        if answer.status >= 300:
+            done.append(GraphPush(graph, triples, "failed",
+                                  remote.failure(url, answer.status, answer.body)))
             done.extend(GraphPush(g, 0, "not attempted") for g in graphs[index + 1:])
             break
         done.append(GraphPush(graph, triples, "loaded"))
-    return PushReport(endpoint, tuple(done), time.perf_counter() - started)
+    return PushReport(remote.shown_url(endpoint), tuple(done),
+                      time.perf_counter() - started)
 
 
 def _graph_url(endpoint: str, graph: str) -> str:
     # GSP §4.2: the graph IRI goes percent-encoded in the `graph` parameter.
     separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
     return endpoint + separator + "graph=" + urllib.parse.quote(graph, safe="")
-
-
-# --- HTTP --------------------------------------------------------------------
-
-
-def _http(
-    method: str, url: str, data: bytes, headers: dict[str, str], timeout: float
-) -> tuple[int, str, bytes]:
-    """Status, Content-Type and body of one request; unreachable servers raise
-    `StoreError` naming the URL, HTTP error statuses are returned."""
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    credentials = _credentials(url)
-    if credentials is not None:
-        request.add_unredirected_header("Authorization", _basic(credentials))
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return (response.status, response.headers.get("Content-Type", ""),
-                    response.read())
-    except urllib.error.HTTPError as error:
-        # The body goes into messages: a server may echo the request's
-        # Authorization header in it.
-        body = _without_credentials(error.read(), credentials)
-        return error.code, error.headers.get("Content-Type", ""), body
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, ConnectionRefusedError):
-            message = "connection refused (is the server running on that port?)"
-        elif isinstance(reason, TimeoutError):
-            message = f"no answer within {timeout:g} s"
-        else:
-            message = str(reason)
-        raise StoreError(f"{url}: {message}") from error
-    except TimeoutError as error:
-        raise StoreError(f"{url}: no answer within {timeout:g} s") from error
-    except (ConnectionError, OSError) as error:
-        raise StoreError(f"{url}: {error}") from error
-
-
-def _http_failure(url: str, status: int, body: bytes) -> str:
-    first_line = body.decode("utf-8", "replace").strip().split("\n", 1)[0][:200]
-    hint = ""
-    if status in (401, 403):
-        hint = (f" (set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or a "
-                "~/.netrc entry for the host)")
-    return f"{url}: HTTP {status}" + (f": {first_line}" if first_line else "") + hint
-
-
-def _refuse_password_in(endpoint: str) -> None:
-    """A password in the URL would be in argv, shell history and every
-    message naming the URL: refuse it, without repeating it."""
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.password is None:
-        return
-    netloc = f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"
-    shown = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-    raise StoreError(
-        f"{shown}: the URL holds a password (put it in {PASSWORD_VARIABLE} or "
-        "~/.netrc, not on the command line)"
-    )
-
-
-_CREDENTIALS_HIDDEN = b"[credentials hidden]"
-# An Authorization header's value as a server may echo it (RFC 9110 §11.4).
-_AUTHORIZATION_VALUE = re.compile(rb"(?i)\b(Basic|Bearer|Digest)\s+[^\s\"',;]+")
-
-
-def _without_credentials(body: bytes, credentials: tuple[str, str] | None) -> bytes:
-    body = _AUTHORIZATION_VALUE.sub(rb"\1 " + _CREDENTIALS_HIDDEN, body)
-    if credentials is not None and credentials[1]:
-        password = credentials[1]
-        token = _basic(credentials).split(" ", 1)[1]
-        for form in sorted({password, token, urllib.parse.quote(password),
-                            urllib.parse.quote(password, safe="")}, key=len,
-                           reverse=True):
-            body = body.replace(form.encode("utf-8"), _CREDENTIALS_HIDDEN)
-    return body
-
-
-def _basic(credentials: tuple[str, str]) -> str:
-    """HTTP Basic credentials (RFC 7617)."""
-    user, password = credentials
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-
-
-def _credentials(url: str) -> tuple[str, str] | None:
-    """User and password from the environment or ~/.netrc."""
-    user = os.environ.get(USER_VARIABLE)
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if user is not None and password is not None:
-        return user, password
-    host = urllib.parse.urlsplit(url).hostname or ""
-    try:
-        entry = netrc.netrc().authenticators(host)
-    except FileNotFoundError:
-        return None
-    except netrc.NetrcParseError as error:
-        # Name the line only: the parser's message may quote a token of
-        # the file, which can be a password.
-        raise StoreError(
-            f"{error.filename}: line {error.lineno} cannot be parsed as netrc"
-        ) from error
-    except OSError as error:
-        raise StoreError(f"~/.netrc: cannot be read ({error.strerror})") from error
-    if entry is None:
-        return None
-    login, _, secret = entry
-    return login, secret or ""
 
 
 def _term_text(term: object) -> str:
