@@ -1,53 +1,150 @@
-"""The `kg` command line. The only place errors become messages and exit codes.
+"""The `kg` command line, and the one place errors become messages and exit
+codes (`EXIT_CODES`):
 
-Exit codes: 0 all ok, 1 some input failed (or a check failed), 2 usage error.
+0  everything worked;
+1  an input, the store or a server failed, or a check failed (`kg validate`,
+   a build with failed files);
+2  a usage error: an unknown option, a value an option cannot take;
+3  an internal error: a bug in kg. One line, with the traceback under --debug.
+
+Every failure is one line on stderr starting ``kg:`` (click's usage errors
+too), never a traceback unless ``kg --debug`` asks for one.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, Final, NoReturn, TextIO, TypeVar
 
 import click
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import InputError, KgError, QueryError, StoreError
 
 DEFAULT_OUT = Path("output")
+# KgError subclasses → exit codes; the first class an error is an instance of
+# decides. Anything that is not a KgError is an internal error (3).
+EXIT_CODES: Final[tuple[tuple[type[KgError], int], ...]] = (
+    (QueryError, 2),
+    (InputError, 1),
+    (StoreError, 1),
+    (KgError, 1),
+)
+INTERNAL_ERROR: Final = 3
+USAGE_ERROR: Final = 2
+
 Command = TypeVar("Command", bound=Callable[..., Any])
 # The folder a build writes and the other commands read (holds store/).
 _build_folder = functools.partial(
     click.option,
+    "-o",
+    "--out",
     type=click.Path(path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
+    help="The build folder (kg build writes it; it holds store/).",
 )
 
 
-def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"kg: {message}", err=True)
-    sys.exit(code)
+class _Failure(click.ClickException):
+    """A message and an exit code, shown as one line."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.code = exit_code
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _fail(message: str, code: int = 1) -> NoReturn:
+    raise _Failure(message, code)
+
+
+def exit_code(error: KgError) -> int:
+    """The exit code of `error` (see `EXIT_CODES`)."""
+    return next(code for kind, code in EXIT_CODES if isinstance(error, kind))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Kg(click.Group):
+    """The `kg` group: maps errors to messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except KgError as error:
+            if ctx.params.get("debug"):
+                raise
+            raise _Failure(str(error), exit_code(error)) from error
+        except Exception as error:
+            if ctx.params.get("debug"):
+                raise
+            what = f"{type(error).__name__}: {error}" if str(error) else repr(error)
+            raise _Failure(f"internal error: {what} (a bug in kg; `kg --debug …` "
+                           "shows where)", INTERNAL_ERROR) from error
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main, with every usage error and failure as one line."""
+        kwargs["standalone_mode"] = False
+        try:
+            returned = super().main(*args, **kwargs)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx is not None else "kg"
+            usage = (error.ctx.get_usage().replace("\n", " ")
+                     if error.ctx is not None else "Usage: kg")
+            click.echo(_one_line(f"{usage} -- error: {error.format_message()} "
+                                 f"(`{where} -h` for help)"), err=True)
+            sys.exit(USAGE_ERROR)
+        except click.ClickException as error:
+            click.echo(f"kg: {_one_line(error.format_message())}", err=True)
+            sys.exit(error.code if isinstance(error, _Failure) else error.exit_code)
+        except click.Abort:
+            click.echo("kg: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(returned if isinstance(returned, int) else 0)
+
+
+@click.group(cls=_Kg, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="""\b
+Start here:
+  kg build examples/notices          # writes output/
+  kg query regulations               # which rules recur
+  kg serve                           # pages and SPARQL on 127.0.0.1
+
+`kg COMMAND -h` shows a command's options and examples.""")
 @click.version_option(__version__, prog_name="kg")
-def main() -> None:
+@click.option("--debug", is_flag=True,
+              help="Show the traceback of an internal error.")
+def main(debug: bool) -> None:
     """Knowledge graphs from Party inspection rectification notices
     (巡察/巡视整改进展情况的通报)."""
 
 
-@main.command()
+def _examples(*lines: str) -> str:
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+@main.command(epilog=_examples(
+    "kg extract examples/notices/luozhuang-2021.txt",
+    "kg extract examples/notices/*.txt --format json > notices.json",
+))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
     default="text",
-    help="text: a readable summary; json: the contract of DESIGN.md.",
+    help="text: a readable summary; json: one object per notice, as "
+    "docs/schema/notice.json describes (an array for several files).",
 )
 @click.option(
     "--gazetteer",
@@ -69,7 +166,7 @@ def extract(files: tuple[Path, ...], fmt: str, gazetteers: tuple[Path, ...]) -> 
     for path in files:
         try:
             notice = extract_source(read_source(path), gazetteer=gazetteer)
-        except KgError as error:
+        except KgError as error:  # the other files still go on
             click.echo(f"kg: {error}", err=True)
             failed += 1
             continue
@@ -84,7 +181,10 @@ def extract(files: tuple[Path, ...], fmt: str, gazetteers: tuple[Path, ...]) -> 
         sys.exit(1)
 
 
-@main.command(name="eval")
+@main.command(name="eval", epilog=_examples(
+    "kg eval --gold tests/gold examples/notices/*.txt",
+    "kg eval --devset tests/devset --errors",
+))
 @click.option(
     "--gold",
     "gold_dir",
@@ -107,47 +207,40 @@ def evaluate_command(
     files: tuple[Path, ...],
 ) -> None:
     """Precision/recall per field of the extraction of FILES against gold,
-    or of every text of a dev set.
-
-    \b
-    Examples:
-      kg eval --gold tests/gold examples/notices/*.txt
-      kg eval --devset tests/devset --errors
-    """
+    or of every text of a dev set (FILES, if given, pick ids of it)."""
     from kg.evaluate import evaluate_files, format_table
     from kg.export import notice_to_dict
     from kg.pipeline import extract_notice
 
     if (gold_dir is None) == (devset_dir is None) or (gold_dir and not files):
         raise click.UsageError("give --gold DIR FILES... or --devset DIR")
-    try:
-        if devset_dir is not None:
-            from kg.devset import evaluate_devset
-
-            result = evaluate_devset(
-                devset_dir, lambda path: notice_to_dict(extract_notice(path)),
-                only=[Path(f).stem for f in files],
-            )
-            if show_errors:
-                for miss in result.misses:
-                    click.echo(f"{miss.notice}\t{miss.field}\tgold={miss.gold}"
-                               f"\tfound={miss.predicted}")
-            click.echo(format_table(result.scores))
-            click.echo(f"({len(result.scored)} notices scored; "
-                       f"{len(result.missing_texts)} without text in "
-                       f"{devset_dir / 'texts'})")
-            return
+    if devset_dir is None:
         assert gold_dir is not None
         predicted = [notice_to_dict(extract_notice(path)) for path in files]
-        scores = evaluate_files(gold_dir, predicted)
-    except KgError as error:
-        _fail(str(error))
-    click.echo(format_table(scores))
+        click.echo(format_table(evaluate_files(gold_dir, predicted)))
+        return
+    from kg.devset import evaluate_devset
+
+    result = evaluate_devset(
+        devset_dir, lambda path: notice_to_dict(extract_notice(path)),
+        only=[Path(f).stem for f in files],
+    )
+    if show_errors:
+        for miss in result.misses:
+            click.echo(f"{miss.notice}\t{miss.field}\tgold={miss.gold}"
+                       f"\tfound={miss.predicted}")
+    click.echo(format_table(result.scores))
+    click.echo(f"({len(result.scored)} notices scored; {len(result.missing_texts)} "
+               f"without text in {devset_dir / 'texts'})")
 
 
-@main.command()
+@main.command(epilog=_examples(
+    "kg build examples/notices                 # into output/",
+    "kg build ~/notices -o ~/kg-out -j 2 --prune",
+    "kg build big-corpus/ --no-html --no-dump  # store only: fastest",
+))
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_build_folder("-o", "--out", help="Output folder.")
+@_build_folder()
 @click.option(
     "--jobs",
     "-j",
@@ -188,29 +281,29 @@ def build(
     """Build the knowledge graph of the notices in INPUTS (files or folders)."""
     from kg.build import build_corpus
 
-    try:
-        report = build_corpus(
-            list(inputs),
-            out,
-            jobs=jobs,
-            prune=prune,
-            gazetteers=list(gazetteers),
-            progress=sys.stderr.isatty(),
-            html=not no_html,
-            dump=not no_dump,
-        )
-    except KgError as error:
-        _fail(str(error))
+    report = build_corpus(
+        list(inputs),
+        out,
+        jobs=jobs,
+        prune=prune,
+        gazetteers=list(gazetteers),
+        progress=sys.stderr.isatty(),
+        html=not no_html,
+        dump=not no_dump,
+    )
     click.echo(report.summary(), err=True)
     sys.exit(report.exit_code(strict=strict))
 
 
-@main.command()
-@_build_folder("-o", "--out", help="The build's output folder.")
+@main.command(epilog=_examples(
+    "kg validate                     # output/graph.ttl",
+    "kg validate --graph notices/sanmen-2023.ttl",
+))
+@_build_folder()
 @click.option(
     "--graph",
     "graph_file",
-    type=click.Path(exists=True, path_type=Path),
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="Validate this Turtle/TriG file instead.",
 )
@@ -219,13 +312,10 @@ def validate(out: Path, graph_file: Path | None) -> None:
     from kg.rdf.validate import validate_graph
 
     target = graph_file if graph_file is not None else out / "graph.ttl"
-    if not target.exists():
+    if not target.is_file():
         _fail(f"{target}: no graph to validate; run `kg build` first "
-              "(without --no-dump)", 1)
-    try:
-        report = validate_graph(target)
-    except KgError as error:
-        _fail(str(error))
+              "(without --no-dump)")
+    report = validate_graph(target)
     click.echo(report.text)
     sys.exit(0 if report.conforms else 1)
 
@@ -237,19 +327,32 @@ def _result_options(function: Command) -> Command:
         type=click.Choice(["table", "csv", "json", "markdown"]),
         default="table",
         show_default=True,
+        help="table for people; csv and json keep every column, with numbers "
+        "as numbers (docs/schema/query-result.json).",
     )(function)
     function = click.option(
         "--endpoint",
         default=None,
-        help="A SPARQL 1.1 query endpoint URL instead of the local store.",
+        help="A SPARQL 1.1 query service URL instead of the local store "
+        "(kg serve: http://127.0.0.1:7878/query).",
     )(function)
-    function = _build_folder(
-        "-o", "--out", help="The build's output folder (holds store/)."
-    )(function)
+    function = _build_folder()(function)
     return function
 
 
-@main.command()
+def _terminal_width() -> int | None:
+    """The width a table must fit: the terminal's, or none when stdout is a
+    pipe or a file (a pager or an editor shows long lines)."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+@main.command(epilog=_examples(
+    "kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }'",
+    "kg sparql -f examples/queries/regulations-by-level.rq --format csv",
+    "kg sparql -f q.rq --endpoint http://127.0.0.1:7878/query",
+))
 @click.argument("query", required=False)
 @click.option(
     "-f",
@@ -272,46 +375,70 @@ def sparql(
     from kg.tables import render
 
     if (query is None) == (query_file is None):
-        _fail("give either a QUERY or -f FILE", 2)
+        raise click.UsageError("give either a QUERY or -f FILE")
     text = query if query is not None else query_file.read() if query_file else ""
-    try:
-        result = run_query(text, store_dir=out / "store", endpoint=endpoint)
-    except KgError as error:
-        _fail(str(error))
-    click.echo(render(result, fmt))
+    result = run_query(text, store_dir=out / "store", endpoint=endpoint)
+    click.echo(render(result, fmt, width=_terminal_width()))
 
 
-@main.command()
+class _Seconds(click.ParamType):
+    """A duration in seconds: finite, above 0, at most a day."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        from kg.remote import MAX_TIMEOUT
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+            self.fail(f"{value!r}: give seconds above 0 and at most "
+                      f"{MAX_TIMEOUT:g}", param, ctx)
+        return seconds
+
+
+@main.command(epilog=_examples(
+    "kg push --endpoint http://127.0.0.1:7878/store          # oxigraph serve",
+    "KG_ENDPOINT_USER=dba KG_ENDPOINT_PASSWORD=… \\",
+    "  kg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth  # Virtuoso",
+))
 @click.option(
     "--endpoint",
     required=True,
     help="Graph Store Protocol URL of the server (e.g. http://host/store).",
 )
-@_build_folder("-o", "--out", help="The build's output folder (holds store/).")
+@_build_folder()
 @click.option(
     "--timeout",
-    type=float,
+    type=_Seconds(),
     default=60.0,
     show_default=True,
-    help="Seconds to wait for each request.",
+    help="Seconds each request may take in all, its answer included.",
 )
 def push(endpoint: str, out: Path, timeout: float) -> None:
-    """Load every notice's named graph into a SPARQL 1.1 server (PUT per graph).
+    """Load every notice's named graph into a SPARQL 1.1 server (PUT per graph;
+    pushing again replaces, never doubles).
 
-    Credentials come from KG_ENDPOINT_USER / KG_ENDPOINT_PASSWORD or ~/.netrc,
-    never from the command line.
+    Credentials come from KG_ENDPOINT_USER / KG_ENDPOINT_PASSWORD or ~/.netrc
+    (HTTP Basic, or Digest when the server asks for it), never from the
+    command line.
     """
     from kg.store import push_store
 
-    try:
-        report = push_store(out / "store", endpoint, timeout=timeout)
-    except KgError as error:
-        _fail(str(error))
+    report = push_store(out / "store", endpoint, timeout=timeout)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
 
 
-@main.command()
+@main.command(epilog=_examples(
+    "kg query regulations --min-notices 2",
+    "kg query measures --category democratic-centralism --kind 制度建设",
+    "kg query inspections --format json > inspections.json",
+    "kg query timeline --endpoint http://127.0.0.1:7878/query",
+))
 @click.argument("name")
 @click.option(
     "--min-notices",
@@ -353,8 +480,8 @@ def query(
     out: Path,
 ) -> None:
     """Run the named query NAME: regulations, categories, inspections,
-    measures, enacted or timeline."""
-    from kg.queries import QueryError, query_text, run_named
+    measures, enacted or timeline (kg/queries/NAME.rq)."""
+    from kg.queries import query_text, run_named
     from kg.tables import left_out_note, render
 
     params = {
@@ -364,20 +491,19 @@ def query(
         "category": category,
         "limit": limit,
     }
-    try:
-        if explain:
-            click.echo(query_text(name, **params), err=True)
-        answer = run_named(name, store_dir=out / "store", endpoint=endpoint, **params)
-    except QueryError as error:  # a usage error: unknown name, bad option value
-        _fail(str(error), 2)
-    except KgError as error:
-        _fail(str(error))
-    click.echo(render(answer, fmt, more=answer.more))
+    if explain:
+        click.echo(query_text(name, **params), err=True)
+    answer = run_named(name, store_dir=out / "store", endpoint=endpoint, **params)
+    click.echo(render(answer, fmt, more=answer.more, width=_terminal_width()))
     if answer.more and fmt in ("csv", "json"):  # their output stays pure data
         click.echo(f"kg: {left_out_note(len(answer.rows))}", err=True)
 
 
-@main.command()
+@main.command(epilog=_examples(
+    "kg view --notice sanmen-2023 --page sanmen.html",
+    "kg view --regulation 中央八项规定 --page eight-rules.html",
+    "kg view -o ~/kg-out --page overview.html    # the whole corpus",
+))
 @click.option("--notice", default=None, help="A notice id (its file stem).")
 @click.option("--regulation", default=None, help="A regulation title, or part of it.")
 @click.option("--category", default=None, help="An issue category id or label.")
@@ -388,13 +514,12 @@ def query(
     show_default=True,
     help="Keep at most N nodes, the most connected.",
 )
-@_build_folder("--store", "out", help="The build's output folder (holds store/).")
+@_build_folder()
 @click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path),
-    required=True,
+    "--page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("view.html"),
+    show_default=True,
     help="The HTML file to write.",
 )
 def view(
@@ -403,22 +528,54 @@ def view(
     category: str | None,
     max_nodes: int,
     out: Path,
-    output: Path,
+    page: Path,
 ) -> None:
-    """Write an interactive graph page: a notice, a regulation's or a
-    category's neighbourhood, or the corpus overview."""
+    """Write one interactive graph page: a notice, a regulation's or a
+    category's neighbourhood, or (none given) the corpus overview."""
     from kg.site import view_page
 
+    if sum(choice is not None for choice in (notice, regulation, category)) > 1:
+        raise click.UsageError("give at most one of --notice, --regulation, "
+                               "--category")
+    if page.is_dir():
+        raise click.BadParameter(f"{page} is a folder; give a file name such as "
+                                 f"{page / 'view.html'}", param_hint="'--page'")
+    html = view_page(out / "store", notice=notice, regulation=regulation,
+                     category=category, max_nodes=max_nodes)
+    _write_page(page, html)
+    click.echo(f"wrote {page}", err=True)
+
+
+def _write_page(path: Path, html: str) -> None:
     try:
-        page = view_page(
-            out / "store",
-            notice=notice,
-            regulation=regulation,
-            category=category,
-            max_nodes=max_nodes,
-        )
-    except KgError as error:
-        _fail(str(error))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(page, encoding="utf-8")
-    click.echo(f"wrote {output}", err=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    except OSError as error:
+        raise InputError(str(path), f"cannot be written ({error.strerror})",
+                         "give another --page") from error
+
+
+@main.command(epilog=_examples(
+    "kg serve                        # output/ on ports 8000 and 7878",
+    "kg serve -o ~/kg-out --port 0   # any free ports",
+    "kg query regulations --endpoint http://127.0.0.1:7878/query",
+))
+@_build_folder()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000,
+              show_default=True, help="Port of the pages (0: any free port).")
+@click.option("--sparql-port", type=click.IntRange(0, 65535), default=7878,
+              show_default=True, help="Port of the SPARQL endpoint (0: any free port).")
+def serve(out: Path, port: int, sparql_port: int) -> None:
+    """Serve the built pages and a read-only SPARQL 1.1 endpoint over the
+    built store, on 127.0.0.1, until Ctrl-C.
+
+    The endpoint is Oxigraph's server (`oxigraph serve-read-only`) over
+    OUT/store; its default graph is the union of the notice graphs, as in
+    `kg sparql`. Its query service is /query (GET or POST, SPARQL 1.1
+    Protocol), and a query form is at its root.
+    """
+    from kg.serve import serve_build
+
+    serve_build(out, port=port, sparql_port=sparql_port,
+                announce=lambda line: click.echo(line, err=True))
+

@@ -57,3 +57,8 @@ class StoreDamagedError(StoreError):
 class LimitError(InputError):
     """An input exceeds a cost bound of kg (characters, HTML nesting, titles,
     quads per notice); the message names the limit."""
+
+
+class QueryError(KgError):
+    """An unknown named query, or a parameter value it cannot take: a usage
+    error (`kg.cli` exits 2)."""

@@ -1,18 +1,40 @@
-"""Query results → table, CSV or JSON text for the terminal and for pipes."""
+"""Query results → table, CSV or JSON text for the terminal and for pipes.
+
+JSON carries each value with its type: numbers (xsd:integer, decimal, double
+and their kin) as JSON numbers, booleans as true/false, dates and everything
+else as strings in their XSD lexical form (ISO 8601 for dates), unbound as
+null; docs/schema/query-result.json is the schema. CSV has no types: a number
+is its digits, a date its ISO form, an unbound cell empty.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from kg.store import Cell
+
 _IRI = re.compile(r"^(?:https?|urn|file):")
+_XSD: Final = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES: Final = frozenset(_XSD + name for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",
+    "unsignedInt", "unsignedShort", "unsignedByte"))
+_REAL_TYPES: Final = frozenset(_XSD + name for name in ("decimal", "double", "float"))
+# Rich draws " │ " between columns; a column narrower than this folds its
+# cells into unreadable slivers, so columns are dropped before that.
+_SEPARATOR: Final = 3
+_NARROWEST: Final = 8
 
 
 class Tabular(Protocol):
@@ -22,17 +44,23 @@ class Tabular(Protocol):
     @property
     def rows(self) -> Sequence[Sequence[str | None]]: ...
 
+    @property
+    def cells(self) -> Sequence[Sequence[Cell | None]]: ...
 
-def render(result: Tabular, fmt: str, *, more: bool = False) -> str:
+
+def render(
+    result: Tabular, fmt: str, *, more: bool = False, width: int | None = None
+) -> str:
     """`result` as `fmt`; `more`: the query has rows past these, left out by a
-    limit, which the table and Markdown footers say (CSV and JSON stay data)."""
+    limit, which the table and Markdown footers say (CSV and JSON stay data);
+    `width`: the terminal's, which a table must fit (None: no limit)."""
     if fmt == "markdown":
         return to_markdown(result, more=more)
     if fmt == "csv":
         return to_csv(result)
     if fmt == "json":
         return to_json(result)
-    return to_table(result, more=more)
+    return to_table(result, more=more, width=width)
 
 
 def left_out_note(shown: int) -> str:
@@ -51,8 +79,36 @@ def to_csv(result: Tabular) -> str:
 
 
 def to_json(result: Tabular) -> str:
-    records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+    """An array of one object per row, column name → typed value."""
+    records = [
+        {name: json_value(cell) for name, cell in zip(result.columns, row,
+                                                       strict=True)}
+        for row in result.cells
+    ]
     return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def json_value(cell: Cell | None) -> str | int | float | bool | None:
+    """A cell as JSON: numbers and booleans typed, the rest its text."""
+    if cell is None:
+        return None
+    if cell.kind == "bnode":
+        return "_:" + cell.value
+    if cell.kind != "literal" or cell.datatype is None:
+        return cell.value
+    try:
+        if cell.datatype in _INTEGER_TYPES:
+            return int(cell.value)
+        if cell.datatype in _REAL_TYPES:
+            number = float(cell.value)
+            # JSON has no NaN or infinity: those stay their XSD text.
+            return number if math.isfinite(number) else cell.value
+    except ValueError:  # an ill-typed literal: its text, as written
+        return cell.value
+    if cell.datatype == _XSD + "boolean" and cell.value in ("true", "false",
+                                                           "1", "0"):
+        return cell.value in ("true", "1")
+    return cell.value
 
 
 def _shown_columns(result: Tabular) -> tuple[list[int], list[int]]:
@@ -67,7 +123,9 @@ def _shown_columns(result: Tabular) -> tuple[list[int], list[int]]:
     return shown, iri_columns
 
 
-def _footer(result: Tabular, iri_columns: list[int], more: bool) -> str:
+def _footer(
+    result: Tabular, iri_columns: list[int], more: bool, dropped: Sequence[int] = ()
+) -> str:
     shown = len(result.rows)
     if more:
         footer = "(" + left_out_note(shown)
@@ -76,6 +134,10 @@ def _footer(result: Tabular, iri_columns: list[int], more: bool) -> str:
     if iri_columns:
         names = ", ".join(result.columns[i] for i in iri_columns)
         footer += f"; IRI columns {names} in --format csv or json"
+    if dropped:
+        names = ", ".join(result.columns[i] for i in dropped)
+        footer += (f"; columns {names} left out to fit the terminal: a wider one, "
+                   "or --format csv or json, shows them")
     return footer + ")"
 
 
@@ -93,19 +155,43 @@ def to_markdown(result: Tabular, *, more: bool = False) -> str:
     return "\n".join(lines) + "\n\n" + _footer(result, iri_columns, more)
 
 
-def to_table(result: Tabular, *, more: bool = False) -> str:
+def to_table(result: Tabular, *, more: bool = False, width: int | None = None) -> str:
     """An aligned table for people; rich measures CJK characters as two columns
     wide. Columns holding only IRIs are left out (they are for machines and
-    make the table unreadable); CSV and JSON keep them."""
+    make the table unreadable); CSV and JSON keep them. With a `width`, long
+    cells wrap within their column, and the last columns are left out (the
+    footer says which) when even wrapped they would not fit."""
     shown, iri_columns = _shown_columns(result)
+    dropped: list[int] = []
+    if width is not None:
+        shown, dropped = _fitting(result, shown, width)
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     for i in shown:
         table.add_column(result.columns[i], overflow="fold")
     for row in result.rows:
         table.add_row(*("" if row[i] is None else row[i] for i in shown))
-    # Wide enough never to fold a cell: a terminal or pager wraps long lines.
-    console = Console(width=10_000, record=True, file=io.StringIO(), color_system=None)
+    # Without a width, wide enough never to fold a cell: a pager or an editor
+    # shows long lines.
+    console = Console(width=width or 10_000, record=True, file=io.StringIO(),
+                      color_system=None)
     console.print(table)
     return console.export_text().rstrip("\n") + "\n" + _footer(
-        result, iri_columns, more
+        result, iri_columns, more, dropped
     )
+
+
+def _fitting(result: Tabular, shown: list[int], width: int) -> tuple[list[int],
+                                                                       list[int]]:
+    """The columns of `shown` that fit `width` with their cells wrapped to at
+    least `_NARROWEST` characters, and those left out (the last ones)."""
+
+    def narrowest(i: int) -> int:
+        widest = max([cell_len(result.columns[i])]
+                     + [cell_len(row[i] or "") for row in result.rows])
+        return min(widest, _NARROWEST)
+
+    kept = list(shown)
+    while len(kept) > 1 and (sum(map(narrowest, kept))
+                             + _SEPARATOR * (len(kept) - 1)) > width:
+        kept.pop()
+    return kept, shown[len(kept):]

@@ -22,6 +22,7 @@ from kg.errors import KgError
 from kg.ingest import read_source
 from kg.queries import QUERY_NAMES, Answer, QueryError, query_text, run_named
 from kg.store import QueryResult, push_store, run_query
+from kg.tables import json_value
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 
 __all__ = ["oxigraph_server"]  # the fixture, imported for pytest to find
@@ -92,6 +93,13 @@ def _ask(build: Path, name: str, **params: Any) -> list[dict[str, str | None]]:
 
 def _records(result: QueryResult | Answer) -> list[dict[str, str | None]]:
     return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+
+def _json_records(result: QueryResult | Answer) -> list[dict[str, object]]:
+    """The rows as `--format json` types them (kg.tables.json_value)."""
+    return [{name: json_value(cell) for name, cell in zip(result.columns, row,
+                                                          strict=True)}
+            for row in result.cells]
 
 
 def _span(texts: dict[str, str], row: dict[str, str | None], notice: str | None = None,
@@ -470,7 +478,10 @@ def test_each_query_is_fast(build: Path, name: str, params: dict[str, Any],
     ("timeline", {"min_notices": 2}, "'timeline' does not take --min-notices "
      "(it takes --limit)"),
     ("inspections", {"relation": "cites"}, "does not take --relation"),
-    ("timeline", {"limit": -1}, "--limit -1: must be 0 (every row) or more"),
+    ("timeline", {"limit": -1}, "--limit -1: must be 0 (every row) to 1,000,"),
+    ("regulations", {"limit": 2**64 - 1}, "--limit 18446744073709551615: must "
+     "be 0 (every row) to 1,000,000,000"),
+    ("categories", {"limit": "1000000001"}, "must be 0 (every row) to 1,000,"),
     ("measures", {"limit": "10 OFFSET 5"}, "--limit '10 OFFSET 5': must be a whole"),
     ("enacted", {"limit": 2.5}, "must be a whole number"),
     ("inspections", {"limit": True}, "must be a whole number"),
@@ -601,7 +612,15 @@ def test_cli_limit_note_goes_to_stderr_for_csv_and_json(build: Path) -> None:
     assert csv_out.stderr == "kg: first 3 rows; --limit 0 lists all\n"
     json_out = _kg_query(build, "inspections", "--limit", "1", "--format", "json")
     assert json_out.exit_code == 0, json_out.output
-    assert json.loads(json_out.stdout) == _records(whole)[:1]
+    # JSON types what CSV cannot: counts and offsets are numbers, dates stay
+    # ISO strings, an absent figure is null.
+    numbers = {"problems_stated", "problems_found", "measures_stated",
+               "measures_found", "group_start", "group_end"}
+    assert json.loads(json_out.stdout) == [
+        {k: int(v) if k in numbers and v is not None else v for k, v in row.items()}
+        for row in _records(whole)[:1]]
+    first = json.loads(json_out.stdout)[0]
+    assert isinstance(first["problems_found"], int) and first["start"] == "2022-03-01"
     assert json_out.stderr == "kg: first row; --limit 0 lists all\n"
     for fmt in ("csv", "json"):  # nothing left out: nothing said
         every = _kg_query(build, "inspections", "--limit", str(len(whole.rows)),
@@ -614,10 +633,10 @@ def test_cli_shows_the_first_100_rows_unless_told(build: Path) -> None:
     assert len(whole.rows) > 100, "the example build has too few measures"
     shown = _kg_query(build, "measures", "--format", "json")
     assert shown.exit_code == 0, shown.output
-    assert json.loads(shown.stdout) == _records(whole)[:100]
+    assert json.loads(shown.stdout) == _json_records(whole)[:100]
     assert shown.stderr == "kg: first 100 rows; --limit 0 lists all\n"
     every = _kg_query(build, "measures", "--format", "json", "--limit", "0")
-    assert json.loads(every.stdout) == _records(whole)
+    assert json.loads(every.stdout) == _json_records(whole)
     assert every.stderr == ""
 
 
@@ -635,6 +654,18 @@ def test_cli_refuses_a_limit_that_is_not_a_whole_number(
     refused = _kg_query(build, "regulations", "--limit", value)
     assert refused.exit_code == 2
     assert "Invalid value for '--limit'" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 1
+    assert refused.stdout == ""
+
+
+@pytest.mark.parametrize("value", [str(2**64 - 1), "1000000001", "9" * 40])
+def test_cli_refuses_a_limit_too_large_as_a_usage_error(
+    build: Path, value: str
+) -> None:
+    refused = _kg_query(build, "timeline", "--limit", value)
+    assert refused.exit_code == 2
+    assert refused.stderr == (f"kg: query 'timeline': --limit {int(value)}: must be "
+                              "0 (every row) to 1,000,000,000\n")
     assert refused.stdout == ""
 
 

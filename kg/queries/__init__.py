@@ -32,9 +32,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
-from kg.errors import KgError
+from kg.errors import QueryError
 from kg.model import MeasureKind, RegulationKind, Relation
-from kg.store import QueryResult, run_query
+from kg.store import Cell, QueryResult, run_query
 
 QUERY_NAMES: Final = (
     "regulations",
@@ -44,16 +44,15 @@ QUERY_NAMES: Final = (
     "enacted",
     "timeline",
 )
+# Large enough for any corpus: a larger --limit is a slip, and SPARQL engines
+# refuse a LIMIT past 2**63 with a syntax error.
+MAX_LIMIT: Final = 1_000_000_000
 
 _MARKER: Final = re.compile(
     r"^(?P<indent>[ \t]*)# PARAM (?P<name>\w+): (?P<fragment>.*)$", re.MULTILINE
 )
 # Characters that cannot appear inside an IRIREF (SPARQL 1.1 Query §19.8).
 _NOT_IN_IRI: Final = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-class QueryError(KgError):
-    """An unknown query name or a parameter value a query cannot take."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +70,10 @@ class Answer:
     @property
     def rows(self) -> list[list[str | None]]:
         return self.result.rows
+
+    @property
+    def cells(self) -> list[list[Cell | None]]:
+        return self.result.cells
 
 
 def query_text(name: str, **params: object) -> str:
@@ -150,8 +153,8 @@ def _limit(value: object) -> str | None:
     """--limit N as the LIMIT asked of SPARQL: one row more than N, to tell
     whether rows were left out; None (no LIMIT) for 0, every row."""
     number = _whole_number(value)
-    if number < 0:
-        raise ValueError("must be 0 (every row) or more")
+    if not 0 <= number <= MAX_LIMIT:
+        raise ValueError(f"must be 0 (every row) to {MAX_LIMIT:,}")
     return str(number + 1) if number else None
 
 
