@@ -106,6 +106,7 @@ _MEASURES = re.compile(
 # larger figure is a misreading (共指出413个方面33个问题, a 4 and a 13 run
 # together where a page lost a character).
 _PLAUSIBLE = {"aspects": 30, "categories": 200}
+_FEEDBACK_WORD = re.compile("反馈|指出|发现")
 _STATED_PROBLEMS = re.compile(f"(?:{NUMBER})\\s*{_PROBLEMS}")
 _ABOUT_INSPECTION = re.compile("巡[察视]|反馈|整改")
 _INSPECTION = re.compile("巡[察视]")
@@ -120,9 +121,14 @@ def find_counts(text: str) -> tuple[tuple[Count, ...], list[str]]:
     """
     found: list[tuple[Count, int]] = []
     warnings: list[str] = []
+    unread: list[Span] = []
     for sentence in sentences(text):
         if _ABOUT_INSPECTION.search(sentence.text):
-            found += _sentence_counts(text, sentence)
+            found += _sentence_counts(text, sentence, unread)
+    warnings += [
+        f"a count phrase was seen but not read: {span.text} (at {span.start})"
+        for span in unread
+    ]
     found.sort(key=lambda c: c[0].span.start)
     found = _breakdowns_as_problems(found)
     for count, _ in found:
@@ -166,8 +172,12 @@ def _breakdowns_as_problems(
     return result
 
 
-def _sentence_counts(text: str, sentence: Span) -> list[tuple[Count, int]]:
-    """The counts of one sentence, each with the number of items of its run."""
+def _sentence_counts(
+    text: str, sentence: Span, unread: list[Span]
+) -> list[tuple[Count, int]]:
+    """The counts of one sentence, each with the number of items of its run;
+    a number of problems in a sentence about the feedback that the grammar
+    does not take goes to `unread`."""
     s, base = sentence.text, sentence.start
     counts: list[tuple[Count, int]] = []
 
@@ -176,6 +186,7 @@ def _sentence_counts(text: str, sentence: Span) -> list[tuple[Count, int]]:
         counts.append((Count(key, parse_cn_number(num), span), weight))
 
     about_inspection = _INSPECTION.search(s) is not None
+    candidates: list[Span] = []  # runs no rule reads, unless another one does
     for run in _RUN.finditer(s):
         lead = _LEAD.search(s[max(0, run.start() - 48) : run.start()])
         if not about_inspection or (
@@ -188,6 +199,12 @@ def _sentence_counts(text: str, sentence: Span) -> list[tuple[Count, int]]:
             last = list(_ITEM.finditer(s, run.start(), run.end()))[-1]
             if done and last.group("problems") and _TOTAL.search(s[: run.start()]):
                 add("rectified", last.group("num"), last.start(), done.end())
+            elif (
+                last.group("problems")
+                and _FEEDBACK_WORD.search(s)
+                and not _SELF_EXAMINATION.search(s[: run.start()])
+            ):
+                candidates.append(Span.of(text, base + run.start(), base + run.end()))
             continue
         problems: re.Match[str] | None = None
         items = list(_ITEM.finditer(s, run.start(), run.end()))
@@ -232,4 +249,9 @@ def _sentence_counts(text: str, sentence: Span) -> list[tuple[Count, int]]:
             add("tasks_done", m.group("num") or m.group("all"), m.start(), m.end())
     for m in _MEASURES.finditer(s):
         add("measures", m.group("num") or m.group("after"), m.start(), m.end())
+    unread += [
+        span for span in candidates
+        if not any(c.span.start < span.end and span.start < c.span.end
+                   for c, _ in counts)
+    ]
     return counts
