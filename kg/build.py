@@ -652,13 +652,14 @@ def _extract_all(
 
 def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     """End the worker processes now, not after the tasks in flight."""
-    pool.shutdown(wait=False, cancel_futures=True)
     # The executor has no public way to end its processes before Python
-    # 3.14 (terminate_workers); the processes are in `_processes`.
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
+    # 3.14 (terminate_workers); they are in `_processes`, which shutdown
+    # empties, so they are taken first.
+    processes = dict(getattr(pool, "_processes", None) or {})
+    for process in processes.values():
         with contextlib.suppress(Exception):
             process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
     for process in list(processes.values()):
         with contextlib.suppress(Exception):
             process.join(timeout=5)
