@@ -22,7 +22,7 @@ from kg.extract.problems import find_aspects
 from kg.extract.regulations import find_regulations, find_rule_mentions
 from kg.ingest import MAX_NOTICE_CHARS, read_source, source_from_text
 from kg.link import Gazetteer
-from kg.model import Aspect, Notice, Problem, Regulation, Source
+from kg.model import Aspect, Count, Notice, Problem, Regulation, Source
 from kg.noticeid import stem_id
 from kg.outline import build_outline
 
@@ -106,6 +106,8 @@ def extract_source(source: Source, gazetteer: Gazetteer | None = None) -> Notice
     warnings = list(meta.warnings)
     if not aspects:
         warnings.append("no problems found under the notice's headings")
+    else:
+        warnings += completeness_warnings(meta.counts, aspects)
     return Notice(
         id=notice_id(source),
         source=source,
@@ -128,6 +130,31 @@ def extract_source(source: Source, gazetteer: Gazetteer | None = None) -> Notice
         dates=find_dates(source.text, default_year=default_year),
         warnings=tuple(warnings),
     )
+
+
+# What a stated count is checked against: what was extracted of that level.
+_EXTRACTED = {
+    "aspects": lambda aspects: len(aspects),
+    "problems": lambda aspects: sum(len(a.problems) for a in aspects),
+}
+
+
+def completeness_warnings(
+    counts: tuple[Count, ...], aspects: tuple[Aspect, ...]
+) -> list[str]:
+    """A warning for each stated count that differs from what was extracted
+    ("states 12 problems, found 39"): the notice's own figure and its
+    structure disagree, or the extraction missed or split part of it."""
+    warnings = []
+    for count in counts:
+        if count.key in _EXTRACTED:
+            found = _EXTRACTED[count.key](aspects)
+            if found != count.value:
+                warnings.append(
+                    f"states {count.value} {count.key} ({count.span.text}), "
+                    f"found {found}"
+                )
+    return warnings
 
 
 def extract_notice(

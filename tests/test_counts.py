@@ -96,3 +96,15 @@ def test_every_count_points_at_its_figure() -> None:
     for count in found:
         assert text[count.span.start : count.span.end] == count.span.text
         assert count.span.text[0] in "三2已"
+
+
+def test_a_count_phrase_seen_but_not_read_is_a_warning() -> None:
+    text = (
+        "(一)聚焦基层党组织建设方面(5个问题)巡察反馈后,局党组逐项整改。\n"
+        "巡察组反馈的3个方面12个问题,已完成整改12个。"
+    )
+    found, warnings = find_counts(text)
+    assert {c.key: c.value for c in found} == {
+        "aspects": 3, "problems": 12, "rectified": 12
+    }
+    assert warnings == ["a count phrase was seen but not read: 5个问题 (at 18)"]

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import main
 from kg.export import notice_to_dict
 from kg.ingest import source_from_bytes, source_from_text
 from kg.model import Notice, Span
@@ -205,3 +207,28 @@ def test_a_government_web_page_yields_the_same_facts(
         "doc_numbers",
     ):
         assert got[field] == expected[field], field
+
+
+INCOMPLETE = """中共某县某局党组关于巡察整改进展情况的通报
+根据县委统一部署,2023年3月1日至4月30日,县委第一巡察组对县某局党组进行了巡察。5月20日,巡察组向县某局党组反馈了巡察意见,指出2个方面5个问题。
+二、整改落实情况
+(一)关于理论学习方面的问题
+1.针对理论学习不深入的问题。制定学习计划,开展专题学习4次。
+2.针对意识形态工作不到位的问题。召开专题会议研究部署。
+(二)关于财务管理方面的问题
+1.针对报销手续不全的问题。补齐手续,修订财务制度。
+"""
+
+
+def test_stated_counts_that_differ_from_the_extraction_are_warnings(
+    tmp_path: Path,
+) -> None:
+    notice = extract_notice(INCOMPLETE)
+    assert (notice.count("aspects"), notice.count("problems")) == (2, 5)
+    assert (len(notice.aspects), len(notice.problems)) == (2, 3)
+    assert "states 5 problems (5个问题), found 3" in notice.warnings
+    assert not any(w.startswith("states 2 aspects") for w in notice.warnings)
+    path = tmp_path / "incomplete.txt"
+    path.write_text(INCOMPLETE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(path)])
+    assert "states 5 problems (5个问题), found 3" in result.output
