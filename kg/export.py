@@ -52,6 +52,7 @@ def notice_to_dict(notice: Notice) -> dict[str, Any]:
         "publisher": _text(notice.publisher),
         "published": _date(notice.published),
         "inspected_org": org.name if org else None,
+        "inspected_orgs": [o.name for o in (org, *notice.co_inspected) if o],
         "inspecting_body": body.name if body else None,
         "inspecting_body_canonical": body.canonical if body else None,
         "inspection_group": group.name if group else None,

@@ -270,6 +270,7 @@ class Notice:
     publisher: Span | None = None
     published: Date | None = None
     inspected_org: Organization | None = None
+    co_inspected: tuple[Organization, ...] = ()  # the others of a joint inspection
     inspecting_body: InspectingBody | None = None
     inspection_group: InspectionGroup | None = None
     inspection_start: Date | None = None

@@ -115,6 +115,7 @@ def extract_source(source: Source, gazetteer: Gazetteer | None = None) -> Notice
         publisher=meta.publisher,
         published=meta.published,
         inspected_org=meta.inspected_org,
+        co_inspected=meta.co_inspected,
         inspecting_body=meta.inspecting_body,
         inspection_group=meta.inspection_group,
         inspection_start=meta.inspection_start,

@@ -4,6 +4,8 @@ tests in both punctuation widths."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg.extract.units import org_kind, organization
@@ -86,3 +88,41 @@ def test_the_party_organization_is_read_from_the_end_of_the_name(
     name: str, kind: str | None
 ) -> None:
     assert org_kind(name) == kind
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("joiner", ["、", "和"])
+def test_a_joint_inspection_names_every_unit(width: str, joiner: str) -> None:
+    text = in_width(notice(
+        f"根据县委统一部署,2023年4月6日至6月2日,县委第一巡察组对县教育局党组{joiner}"
+        "县卫生健康局党组开展了联动巡察。7月10日,巡察组分别向两个党组反馈了巡察意见。"
+    ), width)
+    h = header(text)
+    assert h.inspected_org is not None
+    assert [o.name for o in (h.inspected_org, *h.co_inspected)] == [
+        "县教育局党组", "县卫生健康局党组"
+    ]
+
+
+def test_a_joint_notice_reaches_the_json_and_a_valid_graph(tmp_path: Path) -> None:
+    from kg.export import notice_to_dict
+    from kg.pipeline import extract_notice
+    from kg.rdf.build import notice_quads, to_trig
+    from kg.rdf.validate import validate_graph
+
+    text = notice(
+        "根据县委统一部署,2023年4月6日至6月2日,县委第一巡察组对县教育局党组、"
+        "县卫生健康局党组进行了巡察。7月10日,巡察组向两个党组反馈了巡察意见。"
+    )
+    found = extract_notice(text)
+    both = ["县教育局党组", "县卫生健康局党组"]
+    assert notice_to_dict(found)["inspected_orgs"] == both
+    labels = {
+        q.object.value for q in notice_quads(found)
+        if q.predicate.value.endswith("prefLabel")
+    }
+    assert {"县教育局党组", "县卫生健康局党组"} <= labels
+    graph = tmp_path / "graph.trig"
+    graph.write_bytes(to_trig(notice_quads(found)))
+    report = validate_graph(graph)
+    assert report.conforms, report.text

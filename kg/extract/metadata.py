@@ -26,7 +26,9 @@ from kg.extract.groups import GroupPhrase, pick_group
 from kg.extract.numbers import Period, find_dates, find_periods, fused_dates
 from kg.extract.units import (
     INSPECTED,
+    JOINT_INSPECTED,
     RECIPIENT,
+    find_inspected_units,
     find_unit,
     is_first_person,
     resolve_first_person,
@@ -49,6 +51,7 @@ class NoticeHeader:
     publisher: Span | None = None
     published: Date | None = None
     inspected_org: Organization | None = None
+    co_inspected: tuple[Organization, ...] = ()  # the others of a joint inspection
     inspecting_body: InspectingBody | None = None
     inspection_group: InspectionGroup | None = None
     inspection_start: Date | None = None
@@ -89,9 +92,10 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
         end = None
     if feedback_date is None:
         warnings.append("no feedback date found")
-    inspected = _inspected_org(
+    inspected_units = _inspected_org(
         text, inspection, recipient, [head.title_unit(text, title), publisher]
     )
+    inspected = inspected_units[0] if inspected_units else None
     if inspected is None:
         warnings.append("no inspected organization found")
 
@@ -112,6 +116,7 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
         publisher=publisher,
         published=published,
         inspected_org=inspected,
+        co_inspected=inspected_units[1:],
         inspecting_body=body,
         inspection_group=group,
         inspection_start=start,
@@ -154,7 +159,7 @@ def _head_end(text: str) -> int:
 def _inspection_sentence(text: str) -> Span | None:
     """The sentence saying who inspected whom: …巡察组对X进行了巡察."""
     for sentence in head.sentences(text):
-        if INSPECTED.search(sentence.text):
+        if INSPECTED.search(sentence.text) or JOINT_INSPECTED.search(sentence.text):
             return sentence
     return None
 
@@ -271,21 +276,26 @@ def _after(date: Date, end: Date) -> Date:
 def _inspected_org(
     text: str, inspection: Span | None, recipient: Organization | None,
     publisher: list[Span | None],
-) -> Organization | None:
-    """The inspected unit: X in 对X进行了巡察, unless only the feedback's
+) -> tuple[Organization, ...]:
+    """The inspected units, the first the one the notice is about: X in
+    对X进行了巡察 (each of a joint 对X党组、Y党组进行了巡察), unless only the feedback's
     recipient (向Y反馈) names a party organization (zaozhuang-2018: 对枣庄高新区
     进行了巡察 … 向枣庄高新区党委反馈 → 枣庄高新区党委). A first-person unit
     (对我院党组开展了巡察) is the recipient when it is named, else the
     publisher (kg.extract.units.resolve_first_person)."""
-    inspected = find_unit(INSPECTED, text, inspection) if inspection else None
+    units = find_inspected_units(text, inspection) if inspection else ()
+    if len(units) > 1:
+        return units
+    inspected = units[0] if units else None
     if recipient is not None and is_first_person(recipient.name):
         recipient = None
     if inspected is not None and is_first_person(inspected.name):
         inspected = recipient or resolve_first_person(inspected, text, publisher)
     if inspected is not None and inspected.kind is None and recipient is not None:
         if recipient.kind is not None:
-            return recipient
-    return inspected or recipient
+            return (recipient,)
+    found = inspected or recipient
+    return (found,) if found is not None else ()
 
 
 # The committee that sends the group (《中国共产党巡视工作条例》 art. 2: 中央

@@ -2,7 +2,9 @@
 
 Grammar (EBNF over the notice text):
 
-    inspection = "对" unit ["党组织"] verb ["为期" … "的"] [variety] kind ["“回头看”"] ;
+    inspection = "对" units ["党组织"] verb ["为期" … "的"] [variety] kind
+                 ["“回头看”"] ;
+    units      = unit { ("、" | "和" | "及") unit } ;   a joint inspection names each
     feedback   = "向" unit ["党组织"] ["集中"] ["进行了"] ("反馈" | "通报") ;
     unit       = first-person | named ;
     named      = part { "(" inner ")" [part] } ;  文化和旅游局(文物局,含执法大队)党组
@@ -33,12 +35,16 @@ _HEADS = "局|院|委|校|厅|部|办|司|中心|单位|公司|集团|所|站|�
 PARTY_ORG = "党组|党委|党工委|党总支|党支部|总支|支部"
 FIRST_PERSON = f"(?:我(?:{_HEADS})|本单位)(?:{PARTY_ORG})?"
 _UNIT = f"(?P<org>{FIRST_PERSON}|{NAMED})"
+_ANOTHER_UNIT = f"(?P<others>(?:[、和及](?:{NAMED}))*)"
 _VARIETY = "常规|专项|机动|提级|交叉|联动|政治|延伸"
-INSPECTED = re.compile(
-    f"对{_UNIT}(?:党组织)?"
-    r"(?:进行了?|开展了?|实施了?)(?:为期[^，,。；;]{1,8}的)?"
+_INSPECTION_TAIL = (
+    r"(?:党组织)?(?:进行了?|开展了?|实施了?)(?:为期[^，,。；;]{1,8}的)?"
     f"(?:(?:{_VARIETY})+)?巡[察视]"
 )
+INSPECTED = re.compile(f"对{_UNIT}{_INSPECTION_TAIL}")
+# 和 also joins words inside one name (市文化和旅游局): a joint inspection is
+# read only where every unit it names is a Party organization.
+JOINT_INSPECTED = re.compile(f"对{_UNIT}{_ANOTHER_UNIT}{_INSPECTION_TAIL}")
 RECIPIENT = re.compile(
     f"向{_UNIT}(?:党组织)?(?:集中)?(?:进行了?)?(?:反馈|通报)"
 )
@@ -87,6 +93,36 @@ def find_unit(
     if m is None:
         return None
     return organization(text, m.start("org"), m.end("org"))
+
+
+_JOINER = re.compile("[、和及]")
+
+
+def find_inspected_units(text: str, sentence: Span) -> tuple[Organization, ...]:
+    """The units the sentence says were inspected: one (对A党组进行了巡察), or
+    each of a joint inspection (对A党组、B党组进行了巡察), where every unit named
+    is a Party organization (和 also joins words inside one name)."""
+    single = find_unit(INSPECTED, text, sentence)
+    if single is not None:
+        joint = _split(text, single.span.start, single.span.end)
+        return joint or (single,)
+    m = JOINT_INSPECTED.search(text, sentence.start, sentence.end)
+    if m is None:
+        return ()
+    return _split(text, m.start("org"), m.end("others"))
+
+
+def _split(text: str, start: int, end: int) -> tuple[Organization, ...]:
+    """The units joined in text[start:end], if there are several and each is
+    a Party organization; () otherwise."""
+    units = []
+    for joiner in _JOINER.finditer(text, start, end):
+        units.append(organization(text, start, joiner.start()))
+        start = joiner.end()
+    units.append(organization(text, start, end))
+    if len(units) < 2 or any(u.kind is None for u in units):
+        return ()
+    return tuple(units)
 
 
 def resolve_first_person(

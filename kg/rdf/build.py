@@ -250,13 +250,18 @@ class _NoticeGraph:
                 add(inspector, ox_org.unitOf, committee)
         if inspector is not None:
             self._associate(inspector, "inspector", ox_kg.inspector)
-        if (org := notice.inspected_org) is not None:
+        orgs = (notice.inspected_org, *notice.co_inspected)
+        for ordinal, org in enumerate(orgs, start=1):
+            if org is None:
+                continue
             inspected = iri.organization_iri(org.name)
             self._organization(inspected, org.name, org.span)
             kind = iri.organization_kind_iri(org.kind) if org.kind else None
             if kind is not None:
                 add(inspected, ox_org.classification, kind)
-            self._associate(inspected, "inspected", ox_kg.inspected)
+            # a joint inspection: one qualified association per unit
+            role = "inspected" if ordinal == 1 else f"inspected-{ordinal}"
+            self._associate(inspected, role, ox_kg.inspected)
 
         # OWL-Time §4.2: the period as a proper interval between two instants.
         ends = (
