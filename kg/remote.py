@@ -64,6 +64,7 @@ class Session:
     credentials: tuple[str, str] | None
     challenge: dict[str, str] | None = None
     nonce_count: int = 0
+    probed: bool = False  # asked once for a challenge the server did not give
 
     @classmethod
     def for_url(cls, url: str) -> Session:
@@ -83,6 +84,14 @@ class Session:
         answer = self._send(method, url, data, headers, deadline, timeout)
         if answer.status == 401 and self.credentials is not None:
             challenge = _digest_challenge(answer.headers)
+            if challenge is None and self.challenge is None and not self.probed:
+                # Virtuoso answers Basic credentials with a bare 401 and
+                # gives its Digest challenge only to a request without any:
+                # ask once, with HEAD (GSP §5.5), which changes nothing.
+                self.probed = True
+                probe = self._send("HEAD", url, b"", {}, deadline, timeout,
+                                   authorize=False)
+                challenge = _digest_challenge(probe.headers)
             if challenge is not None:
                 self.challenge, self.nonce_count = challenge, 0
                 answer = self._send(method, url, data, headers, deadline, timeout)
@@ -91,10 +100,10 @@ class Session:
 
     def _send(
         self, method: str, url: str, data: bytes, headers: dict[str, str],
-        deadline: float, timeout: float,
+        deadline: float, timeout: float, *, authorize: bool = True,
     ) -> _Raw:
         headers = dict(headers)
-        if self.credentials is not None:
+        if self.credentials is not None and authorize:
             headers["Authorization"] = self._authorization(method, url)
         try:
             return _exchange(method, url, data, headers, deadline)
