@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -56,7 +57,9 @@ def _answers(url: str) -> bool:
 
 @pytest.fixture
 def oxigraph_server(tmp_path: Path) -> Iterator[OxigraphServer]:
-    executable = shutil.which("oxigraph")
+    # The venv's own (a dependency of kg), found without an activated venv.
+    beside = Path(sys.executable).parent / "oxigraph"
+    executable = str(beside) if beside.is_file() else shutil.which("oxigraph")
     if executable is None:
         pytest.skip("`oxigraph` CLI not installed (pip install oxigraph)")
     port = free_port()
