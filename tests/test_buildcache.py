@@ -99,3 +99,23 @@ def test_a_missing_corrupt_or_older_cache_reads_as_empty_and_is_replaced(
         cache.set_meta({"format": FORMAT})
         cache.close()
         assert read_cache(path) == ({"format": FORMAT}, {})
+
+
+def test_a_path_that_is_not_utf8_is_a_key_and_a_record_sqlite_can_hold(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from kg.buildcache import cache_key
+
+    odd = os.fsdecode(b"/in/luo\xff\xfe.txt")
+    other = os.fsdecode(b"/in/luo\xfe\xff.txt")
+    assert cache_key(odd).startswith("bytes:") and cache_key(odd) != cache_key(other)
+    assert cache_key("/in/罗庄.txt") == "/in/罗庄.txt"  # readable when it can be
+    path = tmp_path / ".kg-cache.sqlite"
+    cache = BuildCache(path)
+    cache.set_meta({"format": FORMAT})
+    cache.save([(cache_key(odd), {**record("luo"), "path": odd}, ())])
+    cache.close()
+    _, records = read_cache(path)
+    assert records[cache_key(odd)]["path"] == odd  # the same bytes come back

@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError
-from kg.ingest import read_source, source_from_bytes, source_from_text
+from kg.errors import InputError, LimitError
+from kg.ingest import (
+    MAX_NOTICE_CHARS,
+    read_source,
+    source_from_bytes,
+    source_from_text,
+)
 from tests.webpage import wrap_in_gov_page
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "notices"
@@ -263,17 +268,33 @@ def test_source_from_text_identity() -> None:
     assert source.text == text
 
 
-def test_twenty_megabyte_single_line_is_linear(tmp_path: Path) -> None:
+def test_twenty_megabyte_single_line_fails_fast_before_normalisation(
+    tmp_path: Path,
+) -> None:
     line = corpus_text("dongying-2021").replace("\n", "")
     data = (line * (20_000_000 // len(line.encode("utf-8")) + 1)).encode("utf-8")
     data = data[: data.rindex("。".encode()) + 3]  # end on a whole character
     assert len(data) > 19_900_000
     path = write(tmp_path, "big.txt", data)
     started = time.perf_counter()
-    source = read_source(path)
+    with pytest.raises(LimitError) as raised:
+        read_source(path)
     elapsed = time.perf_counter() - started
-    assert source.text == data.decode("utf-8")
+    characters = len(data.decode("utf-8"))
+    assert str(raised.value) == (
+        f"{path}: too long for one notice ({characters:,} characters; kg reads "
+        f"notices of up to {MAX_NOTICE_CHARS:,}) (split it into one file per notice)")
     assert elapsed < 5, f"{elapsed:.1f} s for 20 MB"
+
+
+def test_a_single_line_at_the_length_limit_is_read_whole(tmp_path: Path) -> None:
+    line = corpus_text("dongying-2021").replace("\n", "")
+    text = (line * (MAX_NOTICE_CHARS // len(line) + 1))[:MAX_NOTICE_CHARS]
+    path = write(tmp_path, "long.txt", text.encode("utf-8"))
+    started = time.perf_counter()
+    source = read_source(path)
+    assert source.text == text
+    assert time.perf_counter() - started < 5
 
 
 # --- chrome lines in plain text --------------------------------------------
