@@ -232,3 +232,59 @@ def test_stated_counts_that_differ_from_the_extraction_are_warnings(
     path.write_text(INCOMPLETE, encoding="utf-8")
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert "states 5 problems (5个问题), found 3" in result.output
+
+
+# A full notice of a central 巡视 of a university, written for this test in the
+# shape such notices have: a container part whose six aspects hold problems as
+# title lines, as run-in items, as 一是 paragraphs, or one paragraph only.
+CENTRAL_INSPECTION = """中共某某大学委员会关于巡视整改进展情况的通报
+根据中央统一部署，2021年4月至6月，中央第十巡视组对某某大学党委进行了常规巡视。2021年9月8日，中央巡视组向某某大学党委反馈了巡视意见。按照党务公开原则和巡视工作有关要求，现将巡视整改进展情况予以公布。
+一、党委履行巡视整改主体责任情况
+学校党委把巡视整改作为重大政治任务，成立由党委书记任组长的巡视整改工作领导小组，召开党委常委会12次专题研究整改工作。
+二、党委书记履行第一责任人职责情况
+党委书记认真履行第一责任人职责，主持召开整改工作推进会。
+三、巡视反馈问题整改落实情况
+（一）关于学习贯彻习近平新时代中国特色社会主义思想有差距方面的问题
+1.关于理论学习不够深入的问题
+一是健全党委理论学习中心组学习制度，修订《某某大学党委理论学习中心组学习规则》。二是开展专题研讨6次。
+2.关于意识形态工作责任制落实不到位的问题
+制定《某某大学意识形态工作责任制实施细则》，开展意识形态领域风险排查。
+（二）关于落实立德树人根本任务不够有力方面的问题
+1.针对思想政治工作体系不够健全的问题。出台《某某大学关于加强新时代思想政治工作的实施意见》。
+2.针对教师队伍建设短板明显的问题。修订教师职称评审办法，引进高层次人才32人。
+（三）关于服务国家战略不够聚焦方面的问题
+学校党委制定学科建设规划，调整学科布局，组建两个交叉研究院，与地方政府签订合作协议5项。
+（四）关于全面从严治党“两个责任”落实不到位方面的问题
+一是压实主体责任，制定党委落实全面从严治党主体责任清单。二是强化监督执纪，立案审查调查8件，给予党纪政务处分7人。
+（五）关于领导班子和干部队伍建设方面的问题
+1.关于选人用人不够规范的问题
+开展干部人事档案专项审核，补齐材料112份。
+（六）关于巡视、审计等发现问题整改不到位方面的问题
+逐项核查以往巡视、审计发现问题，建立整改台账，完成整改17项。
+四、下一步工作打算
+学校党委将持续深化巡视整改，巩固整改成果。
+欢迎广大干部群众对巡视整改落实情况进行监督。联系电话：010-12345678。
+中共某某大学委员会
+2022年3月15日
+"""
+
+
+def test_every_aspect_of_a_full_central_inspection_notice() -> None:
+    notice = extract_notice(CENTRAL_INSPECTION)
+    assert [a.label.text for a in notice.aspects] == [
+        "关于学习贯彻习近平新时代中国特色社会主义思想有差距方面的问题",
+        "关于落实立德树人根本任务不够有力方面的问题",
+        "关于服务国家战略不够聚焦方面的问题",
+        "关于全面从严治党“两个责任”落实不到位方面的问题",
+        "关于领导班子和干部队伍建设方面的问题",
+        "关于巡视、审计等发现问题整改不到位方面的问题",
+    ]
+    assert [len(a.problems) for a in notice.aspects] == [2, 2, 1, 1, 1, 1]
+    assert notice.inspection_group is not None
+    assert notice.inspection_group.name == "中央第十巡视组"
+    assert (notice.inspection_start, notice.inspection_end) != (None, None)
+    assert notice.feedback_date is not None
+    assert notice.feedback_date.iso == "2021-09-08"
+    assert notice.published is not None and notice.published.iso == "2022-03-15"
+    # 完成整改17项 is one measure's work, not the notice's rectified total
+    assert notice.counts == ()

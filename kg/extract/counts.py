@@ -80,7 +80,8 @@ _DONE_AFTER = re.compile(
 _DONE_BEFORE = re.compile(r"已(?:全部)?完成(?:了)?[^，,]*$")
 _DONE_OF = re.compile(r"\s*的?(?:全部)?整改")
 _RECTIFIED = re.compile(
-    f"(?:已(?:全部)?完成整改|已?整改(?:完成|到位|落实)|(?<![未已])完成整改)(?:问题)?"
+    f"(?:已(?:全部)?完成整改|已?整改(?:完成|到位|落实)|(?P<bare>(?<![未已])完成整改))"
+    "(?:问题)?"
     f"\\s*(?P<num>{NUMBER})\\s*[个项](?!整改任务)"
     # 整改完成一项、销号一项: the rule of a ledger, no figure
     r"(?!\s*[、，,]\s*销号)"
@@ -228,13 +229,10 @@ def _sentence_counts(
             add("rectified", problems.group("num"), problems.start(), done.end())
     for m in _RECTIFIED.finditer(s):
         # 已整改完成12个问题 and 20个问题,已完成整改20个 say what was
-        # rectified; 完成整改17项 alone, in a sentence that names no
-        # inspection, may be an audit's
-        if (
-            about_inspection
-            or s.startswith("问题", m.end())
-            or _STATED_PROBLEMS.search(s)
-        ):
+        # rectified; 完成整改17项 alone, without a number of problems beside
+        # it, is one measure's work (逐项核查以往巡视、审计发现问题,完成整改17项)
+        stated = s.startswith("问题", m.end()) or _STATED_PROBLEMS.search(s)
+        if stated or (about_inspection and not m.group("bare")):
             add("rectified", m.group("num"), m.start(), m.end())
     for m in _BREAKDOWN.finditer(s):
         key = "tasks" if m.group("noun") != "问题" else "breakdown-problems"

@@ -73,8 +73,11 @@ def find_aspects(source: Source, outline: Outline) -> tuple[Aspect, ...]:
     for section in sections:
         path = str(len(aspects) + 1)
         problems = _problems(text, section, path)
-        if not problems and not _structure(text, section) and not _not_findings(
-            section
+        if (
+            not problems
+            and not _structure(text, section)
+            and not _not_findings(section)
+            and (_names_aspect(section) or _names_problem(text, section))
         ):
             # an aspect whose body is one paragraph is an aspect all the same
             aspects.append(_paragraph_aspect(text, section, path))
