@@ -126,3 +126,21 @@ def test_a_joint_notice_reaches_the_json_and_a_valid_graph(tmp_path: Path) -> No
     graph.write_bytes(to_trig(notice_quads(found)))
     report = validate_graph(graph)
     assert report.conforms, report.text
+
+
+def test_an_alias_is_an_altlabel_of_the_unit() -> None:
+    from kg.pipeline import extract_notice
+    from kg.rdf.build import notice_quads
+
+    found = extract_notice(notice(
+        "根据市委统一部署,市委第七巡察组于2023年3月14日至5月14日,对市文化和旅游局"
+        "(以下简称市文旅局)党委开展政治巡察。2023年7月4日,巡察组向市文旅局党委反馈了"
+        "巡察意见。"
+    ))
+    labels = {
+        (q.predicate.value.rsplit("#", 1)[-1], q.object.value)
+        for q in notice_quads(found)
+        if q.object.value in ("市文化和旅游局党委", "市文旅局")
+    }
+    assert ("prefLabel", "市文化和旅游局党委") in labels
+    assert ("altLabel", "市文旅局") in labels

@@ -256,6 +256,8 @@ class _NoticeGraph:
                 continue
             inspected = iri.organization_iri(org.name)
             self._organization(inspected, org.name, org.span)
+            for alias in org.aliases:  # (以下简称市文旅局)
+                self.label(inspected, alias)
             kind = iri.organization_kind_iri(org.kind) if org.kind else None
             if kind is not None:
                 add(inspected, ox_org.classification, kind)
