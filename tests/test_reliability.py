@@ -531,3 +531,59 @@ def test_a_bad_gazetteer_is_one_line_before_any_notice_is_read(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"kg: {gazetteer}: {says}"), lines
     assert not (out / "notices").exists() and not (out / "store").exists()
+
+
+# --- the command line: --repair, readers, kg extract --------------------------
+
+
+def test_kg_build_repair_rebuilds_a_damaged_store(two: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build([two], out)
+    what = _damage(out / "store", "sst removed")
+    done = _kg("build", "-o", str(out), str(two))
+    assert done.returncode == 1 and what in done.stderr
+    repaired = _kg("build", "--repair", "--no-html", "-o", str(out), str(two))
+    assert repaired.returncode == 0, repaired.stderr
+    assert len(_notice_graphs(out)) == 2
+    answer = _kg("sparql", "-o", str(out), "--format", "csv",
+                 "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert answer.returncode == 0, answer.stderr
+
+
+def test_view_and_push_wait_for_no_build_and_say_so(two: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build([two], out)
+    busy = (f"kg: {out}: a kg build is writing this output folder; wait for it to "
+            "finish, then try again")
+    page = tmp_path / "view.html"
+    with outlock.writing(out):
+        view = _kg("view", "--notice", "sanmen-2023", "--page", str(page),
+                   "-o", str(out))
+        push = _kg("push", "--endpoint", "http://127.0.0.1:9/store", "-o", str(out))
+    for done in (view, push):
+        assert done.returncode == 1
+        assert done.stderr.strip().splitlines() == [busy]
+    assert not page.exists()
+    view = _kg("view", "--notice", "sanmen-2023", "--page", str(page), "-o", str(out))
+    assert view.returncode == 0, view.stderr
+    assert page.is_file()
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (bytes(range(256)) * 4, "gazetteer is binary data, not text (NUL at byte 0)"),
+        ("会计法\t法律\n".encode("gb18030"), "gazetteer is not UTF-8 (byte 0)"),
+    ],
+)
+def test_kg_extract_with_a_bad_gazetteer_is_one_line(
+    tmp_path: Path, data: bytes, says: str
+) -> None:
+    gazetteer = tmp_path / "laws.tsv"
+    gazetteer.write_bytes(data)
+    done = _kg("extract", "--gazetteer", str(gazetteer),
+               str(CORPUS / "sanmen-2023.txt"))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        f"kg: {gazetteer}: {says} (save it as UTF-8 TSV)"]
