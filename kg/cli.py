@@ -268,6 +268,12 @@ def evaluate_command(
     help="Skip graph.trig and graph.ttl: whole-corpus files that every build "
     "changing anything rewrites (the store and notices/*.ttl stay current).",
 )
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Remove a damaged store (and the build cache) and build it again "
+    "from INPUTS; notices whose inputs are not given are lost.",
+)
 def build(
     inputs: tuple[Path, ...],
     out: Path,
@@ -277,6 +283,7 @@ def build(
     gazetteers: tuple[Path, ...],
     no_html: bool,
     no_dump: bool,
+    repair: bool = False,
 ) -> None:
     """Build the knowledge graph of the notices in INPUTS (files or folders)."""
     from kg.build import build_corpus
@@ -290,6 +297,7 @@ def build(
         progress=sys.stderr.isatty(),
         html=not no_html,
         dump=not no_dump,
+        repair=repair,
     )
     click.echo(report.summary(), err=True)
     sys.exit(report.exit_code(strict=strict))
@@ -426,9 +434,11 @@ def push(endpoint: str, out: Path, timeout: float) -> None:
     (HTTP Basic, or Digest when the server asks for it), never from the
     command line.
     """
+    from kg.outlock import reading
     from kg.store import push_store
 
-    report = push_store(out / "store", endpoint, timeout=timeout)
+    with reading(out):  # no build rewrites the store while it is pushed
+        report = push_store(out / "store", endpoint, timeout=timeout)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
 
@@ -540,8 +550,11 @@ def view(
     if page.is_dir():
         raise click.BadParameter(f"{page} is a folder; give a file name such as "
                                  f"{page / 'view.html'}", param_hint="'--page'")
-    html = view_page(out / "store", notice=notice, regulation=regulation,
-                     category=category, max_nodes=max_nodes)
+    from kg.outlock import reading
+
+    with reading(out):  # no build rewrites the store while it is read
+        html = view_page(out / "store", notice=notice, regulation=regulation,
+                         category=category, max_nodes=max_nodes)
     _write_page(page, html)
     click.echo(f"wrote {page}", err=True)
 
