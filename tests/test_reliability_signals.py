@@ -9,6 +9,7 @@ workers (~125 MB each) and the resource tracker running for good (PPID 1).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -147,3 +148,41 @@ def test_a_signal_in_the_first_moments_leaves_no_process(
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == set()
+
+
+def test_two_builds_started_together_one_runs_and_the_other_says_why(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Issue 16, case 1, as it happened: a second build (here with --prune and
+    fewer inputs) started while the first runs. One builds; the other is
+    refused at once; the report, the store and the pages agree."""
+    out = tmp_path / "out"
+    few = tmp_path / "few"
+    few.mkdir()
+    for path in sorted(inputs.iterdir())[:3]:
+        shutil.copyfile(path, few / path.name)
+    whole = subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", "-j", "2", "-o", str(out), str(inputs)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (out / ".kg-lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pruning = subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--prune", "-o", str(out), str(few)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    _, whole_err = whole.communicate(timeout=600)
+    assert whole.returncode == 0, whole_err
+    assert pruning.returncode == 1
+    assert pruning.stderr.strip().splitlines() == [
+        f"kg: {out}: another kg command is using this output folder (a kg build "
+        "writing it, or kg view or kg push reading it); wait for it to finish, "
+        "then run this build again"]
+    report = json.loads((out / "build-report.json").read_bytes())
+    store = Store(out / "store", read_only=True)
+    notices = [g for g in store.graphs() if "/notice/" in g]
+    assert len(notices) == report["totals"]["files"] == 20
+    assert report["totals"]["quads"] == store.quad_count()
+    pages = list((out / "notices").glob("*.html"))
+    assert len(pages) == 20
