@@ -57,11 +57,13 @@ _PERSONS = """
 OPTIONAL { ?membership org:member ?person ; org:role/skos:prefLabel ?role }
 OPTIONAL { ?person org:memberOf ?organization }"""
 _ANNOUNCED = "?n kg:announcedCount ?c . ?c dcterms:type ?kind ; rdf:value ?value ."
-_SPANS = """
-?a a oa:Annotation ; oa:hasBody ?body ; oa:hasTarget ?t .
-?t oa:hasSelector ?position , ?quote .
-?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-?quote a oa:TextQuoteSelector ; oa:exact ?exact ."""
+# An annotation's position and quote selectors, read apart and joined here on
+# the annotation: the store evaluates the two short paths several times
+# faster than the one pattern that joins both selectors of every target.
+_POSITIONS = """
+?a oa:hasBody ?body ; oa:hasTarget/oa:hasSelector ?p .
+?p oa:start ?start ; oa:end ?end ."""
+_QUOTES = "?a oa:hasTarget/oa:hasSelector ?q . ?q oa:exact ?exact ."
 
 
 def gather_notices(corpus: Corpus) -> dict[str, NoticeData]:
@@ -90,15 +92,25 @@ def gather_notices(corpus: Corpus) -> dict[str, NoticeData]:
     for row in corpus.per_notice(_ANNOUNCED):
         kind = tail(row["kind"]).replace("-", "_")
         notices[row["n"]].announced[kind] = int(row["value"])
-    for row in corpus.per_notice(_SPANS, "?n ?body ?start ?end ?exact"):
-        spans = notices[row["n"]].spans
-        span = (int(row["start"]), int(row["end"]), row["exact"])
-        if row["body"] not in spans or span < spans[row["body"]]:
-            spans[row["body"]] = span
+    _gather_spans(corpus, notices)
     for notice in notices.values():
         notice.findings.sort(key=lambda f: _path_key(f.path))
         notice.measures.sort(key=lambda m: (_span_start(notice, m.iri), m.iri))
     return dict(sorted(notices.items(), key=lambda item: item[1].id))
+
+
+def _gather_spans(corpus: Corpus, notices: dict[str, NoticeData]) -> None:
+    """Each node's first annotated span: (start, end, exact text)."""
+    quotes = {(row["n"], row["a"]): row["exact"]
+              for row in corpus.per_notice(_QUOTES, "?n ?a ?exact")}
+    for row in corpus.per_notice(_POSITIONS, "?n ?a ?body ?start ?end"):
+        exact = quotes.get((row["n"], row["a"]))
+        if exact is None:
+            continue
+        spans = notices[row["n"]].spans
+        span = (int(row["start"]), int(row["end"]), exact)
+        if row["body"] not in spans or span < spans[row["body"]]:
+            spans[row["body"]] = span
 
 
 def _gather_parties(corpus: Corpus, notices: dict[str, NoticeData]) -> None:
