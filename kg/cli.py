@@ -113,7 +113,7 @@ class _Kg(click.Group):
         sys.exit(returned if isinstance(returned, int) else 0)
 
 
-@click.group(cls=_Kg, context_settings={"help_option_names": ["-h", "--help"]},
+@click.group(name="kg", cls=_Kg, context_settings={"help_option_names": ["-h", "--help"]},
              epilog="""\b
 Start here:
   kg build examples/notices          # writes output/

@@ -163,11 +163,13 @@ def to_table(result: Tabular, *, more: bool = False, width: int | None = None) -
     footer says which) when even wrapped they would not fit."""
     shown, iri_columns = _shown_columns(result)
     dropped: list[int] = []
+    widths: dict[int, int | None] = dict.fromkeys(shown)
     if width is not None:
         shown, dropped = _fitting(result, shown, width)
+        widths = _widths(result, shown, width)
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     for i in shown:
-        table.add_column(result.columns[i], overflow="fold")
+        table.add_column(result.columns[i], overflow="fold", width=widths[i])
     for row in result.rows:
         table.add_row(*("" if row[i] is None else row[i] for i in shown))
     # Without a width, wide enough never to fold a cell: a pager or an editor
@@ -182,16 +184,34 @@ def to_table(result: Tabular, *, more: bool = False, width: int | None = None) -
 
 def _fitting(result: Tabular, shown: list[int], width: int) -> tuple[list[int],
                                                                        list[int]]:
-    """The columns of `shown` that fit `width` with their cells wrapped to at
-    least `_NARROWEST` characters, and those left out (the last ones)."""
-
-    def narrowest(i: int) -> int:
-        widest = max([cell_len(result.columns[i])]
-                     + [cell_len(row[i] or "") for row in result.rows])
-        return min(widest, _NARROWEST)
-
+    """The columns of `shown` that fit `width` with their cells wrapped to
+    `_narrowest`, and those left out (the last ones)."""
     kept = list(shown)
-    while len(kept) > 1 and (sum(map(narrowest, kept))
+    while len(kept) > 1 and (sum(_narrowest(result, i) for i in kept)
                              + _SEPARATOR * (len(kept) - 1)) > width:
         kept.pop()
     return kept, shown[len(kept):]
+
+
+def _widths(result: Tabular, shown: list[int], width: int) -> dict[int, int | None]:
+    """A width per column that fits `width` in all: each its narrowest, then
+    the room left shared out, the columns that need least served first."""
+    natural = {i: max([cell_len(result.columns[i])]
+                      + [cell_len(row[i] or "") for row in result.rows])
+               for i in shown}
+    widths = {i: _narrowest(result, i) for i in shown}
+    room = width - sum(widths.values()) - _SEPARATOR * (len(shown) - 1)
+    waiting = sorted(shown, key=lambda i: natural[i] - widths[i])
+    while waiting and room > 0:
+        column = waiting.pop(0)
+        extra = min(natural[column] - widths[column], room // (len(waiting) + 1))
+        widths[column] += max(extra, 0)
+        room -= max(extra, 0)
+    return dict(widths)
+
+
+def _narrowest(result: Tabular, column: int) -> int:
+    """The narrowest a column may be: its header whole, its cells wrapped to
+    at least `_NARROWEST` characters (fewer if none is longer)."""
+    widest = max([0] + [cell_len(row[column] or "") for row in result.rows])
+    return max(cell_len(result.columns[column]), min(widest, _NARROWEST))
