@@ -287,3 +287,58 @@ def test_notice_pages_weigh_little_beside_the_shared_assets(
     assert average <= 150_000, average
     library = (tmp_path / "assets" / "vis-network.min.js").stat().st_size
     assert library > 400_000  # the library is where the weight went
+
+
+# --- notices that share their group and committee ------------------------------
+
+
+@pytest.fixture(scope="module")
+def triplets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three copies of the Luozhuang notice: one committee, one group, one
+    unit stated in three graphs (a unit's republished notices)."""
+    from kg.build import build_corpus
+
+    inputs = tmp_path_factory.mktemp("triplets")
+    text = (EXAMPLES / "luozhuang-2021.txt").read_bytes()
+    for name in ("luozhuang-a", "luozhuang-b", "luozhuang-c"):
+        # Bytes that differ (the build skips a file that repeats another).
+        (inputs / f"{name}.txt").write_bytes(text + f"\n{name}\n".encode())
+    out = tmp_path_factory.mktemp("triplets-build")
+    build_corpus([inputs], out, jobs=1, prune=False, gazetteers=[],
+                 progress=False, html=False)
+    return out / "store"
+
+
+def test_rows_do_not_multiply_when_notices_share_their_parties(
+    triplets: Path, store: Path
+) -> None:
+    [single] = [row for row in kg_graph.notice_rows(store)
+                if row.id == "luozhuang-2021"]
+    corpus = kg_graph.Corpus(triplets)
+    rows = kg_graph.notice_rows(corpus)
+    assert [row.id for row in rows] == ["luozhuang-a", "luozhuang-b", "luozhuang-c"]
+    for row in rows:
+        assert (row.group, row.committee, row.organization) == (
+            single.group, single.committee, single.organization)
+        assert (row.problems, row.measures, row.regulations) == (
+            single.problems, single.measures, single.regulations)
+    # Each notice has its unit and its group once, as the single notice has.
+    alone = next(n for n in kg_graph.Corpus(store).notices.values()
+                 if n.id == "luozhuang-2021")
+    assert [p.label for p in alone.parties] == [single.organization, single.group]
+    for notice in corpus.notices.values():
+        assert notice.parties == alone.parties
+    graph, _ = kg_graph.overview_graph(corpus)
+    groups = [n for n, t in graph.nodes(data="type") if t == "group"]
+    assert len(groups) == 1 and graph.degree(groups[0]) == 4  # 3 notices + 委
+
+
+def test_a_view_of_one_notice_reads_only_that_notice(triplets: Path) -> None:
+    corpus = kg_graph.Corpus(triplets, "luozhuang-b")
+    assert [n.id for n in corpus.notices.values()] == ["luozhuang-b"]
+    graph, detail = kg_graph.notice_graph(corpus, "luozhuang-b")
+    whole, _ = kg_graph.notice_graph(triplets, "luozhuang-b")
+    assert graph.number_of_nodes() == whole.number_of_nodes()
+    assert detail.row.id == "luozhuang-b"
+    with pytest.raises(KgError, match="no notice 'luozhuang-z'"):
+        kg_graph.Corpus(triplets, "luozhuang-z").notices
