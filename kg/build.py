@@ -163,18 +163,24 @@ def _build(
     else:
         reusable = old_files
 
-    entries, candidates = _find_inputs(inputs, out)
-    found = {key for _, key in candidates}
-    entries, todo = _identify(candidates, entries,
-                               _held_ids(old_files, candidates, prune))
-    new_files, pending, graphs = _reuse(todo, reusable, out, entries)
     # The store decides: a record of a graph it does not hold describes
     # nothing (a cache of another folder, or a store removed), and a notice
     # graph no record describes is an orphan, pruned or kept like any other.
+    # The store is only read here, so a build with nothing to do leaves it
+    # untouched.
+    built = _built_store(out)
+    graphs = set(built.graphs()) if built is not None else set()
     old_files = {k: r for k, r in old_files.items()
                  if not r.get("graph") or r["graph"] in graphs}
     orphans = _orphans(graphs, old_files)
     old_files |= orphans
+
+    entries, candidates = _find_inputs(inputs, out)
+    found = {key for _, key in candidates}
+    entries, todo = _identify(candidates, entries,
+                               _held_ids(old_files, candidates, prune))
+    new_files, pending = _reuse(todo, reusable, built, out, entries)
+    del built  # let go of it before it is opened for writing
     seconds = {"find": time.perf_counter() - clock}
 
     stale, kept, absent = _reconcile(old_files, new_files, found, prune)
@@ -366,18 +372,20 @@ def _signals_end_the_build() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def _reuse(
-    todo: list[_Input], reusable: dict[str, dict[str, Any]], out: Path,
-    entries: list[FileEntry],
-) -> tuple[dict[str, dict[str, Any]], list[_Input], set[str]]:
-    """The cache records still valid for `todo` (each reported "unchanged",
-    or as the failure it was), the inputs to extract, and the named graphs
-    the store holds. The store is only read here, so a build with nothing to
-    do leaves it untouched."""
+def _built_store(out: Path) -> Store | None:
+    """The store of the last build, read-only; None when there is none."""
     store_dir = out / "store"
-    built = (Store(store_dir, read_only=True)
-             if store_dir.is_dir() and any(store_dir.iterdir()) else None)
-    graphs = set(built.graphs()) if built is not None else set()
+    if store_dir.is_dir() and any(store_dir.iterdir()):
+        return Store(store_dir, read_only=True)
+    return None
+
+
+def _reuse(
+    todo: list[_Input], reusable: dict[str, dict[str, Any]], built: Store | None,
+    out: Path, entries: list[FileEntry],
+) -> tuple[dict[str, dict[str, Any]], list[_Input]]:
+    """The cache records still valid for `todo` (each reported "unchanged",
+    or as the failure it was), and the inputs to extract."""
     valid: dict[str, dict[str, Any]] = {}
     pending: list[_Input] = []
     for item in todo:
@@ -387,7 +395,7 @@ def _reuse(
             entries.append(_unchanged_entry(item, cached))
         else:
             pending.append(item)
-    return valid, pending, graphs
+    return valid, pending
 
 
 def _is_notice_graph(graph: str) -> bool:
