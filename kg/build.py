@@ -15,6 +15,13 @@ grow with the corpus, and assembles graph.trig and graph.ttl from the
 notices' Turtle files instead of serialising the whole store again. An input
 with the same bytes, kg version and extractor fingerprint as in the cache is
 not extracted again, and a run in which nothing changed writes no file at all.
+
+What the cache says is checked against what is there: the store's graphs
+(a notice graph no record knows is pruned or kept like a gone input's, a
+record whose graph the store lacks is forgotten), each notice's files and
+the pages; anything missing is written again. One build at a time holds the
+output folder (kg/outlock.py) from its first read to its last page, and
+SIGTERM or SIGHUP end it as Ctrl-C does, workers included.
 """
 
 from __future__ import annotations
@@ -109,7 +116,7 @@ EXTRACTION_PARTS = ("extract/*.py", "data/*", "ingest.py", "outline.py",
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Input:
     path: str  # as given, or found under a folder given
-    key: str  # absolute path: the cache key, the same from any working folder
+    key: str  # absolute path (kg.buildcache.cache_key), the same from any folder
     sha256: str
     notice_id: str
     id_note: str = ""  # why notice_id is not the file stem
