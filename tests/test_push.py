@@ -4,9 +4,14 @@ and remote queries (SPARQL 1.1 Protocol), with `oxigraph serve`."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import http.server
+import re
+import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -178,3 +183,214 @@ def test_credentials_come_from_netrc_without_the_environment(
     push_store(store_dir, fake_server.url, timeout=5)
     token = base64.b64encode(b"reader:pw-from-netrc").decode()
     assert fake_server.authorizations == [f"Basic {token}"]
+
+
+# --- issue 16 case 15: answers that are not HTTP, slow, or ask for Digest ----------
+
+
+class _RawServer:
+    """A TCP server on 127.0.0.1 that reads a request's head and then lets
+    `answer` write whatever bytes it likes: not always HTTP."""
+
+    def __init__(self, answer: Callable[[socket.socket], None]) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.answer = answer
+        self.heads: list[bytes] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/store"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            with connection:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        break
+                    head += chunk
+                self.heads.append(head.split(b"\r\n\r\n", 1)[0])
+                with contextlib.suppress(OSError):
+                    self.answer(connection)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@contextlib.contextmanager
+def _raw(answer: Callable[[socket.socket], None]) -> Iterator[_RawServer]:
+    server = _RawServer(answer)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def _ssh_banner(connection: socket.socket) -> None:
+    connection.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+
+
+def _many_headers(connection: socket.socket) -> None:
+    connection.sendall(b"HTTP/1.1 200 OK\r\n"
+                       + b"".join(b"X-H%d: v\r\n" % i for i in range(150))
+                       + b"Content-Length: 0\r\n\r\n")
+
+
+def _trickle(connection: socket.socket) -> None:
+    connection.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: 1000\r\n\r\n")
+    for _ in range(1000):
+        connection.sendall(b"x")
+        time.sleep(0.05)
+
+
+def _trickled_head(connection: socket.socket) -> None:
+    for byte in b"HTTP/1.1 201 Created\r\n" + b"X-Slow: " + b"y" * 1000:
+        connection.sendall(bytes([byte]))
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(("answer", "says"), [
+    (_ssh_banner, "not an HTTP answer (the status line is 'SSH-2.0-OpenSSH_9.2p1"),
+    (_many_headers, "not an HTTP answer (got more than 100 headers)"),
+], ids=["ssh-banner", "150-headers"])
+def test_an_answer_that_is_not_http_is_one_line(
+    store_dir: Path, answer: Callable[[socket.socket], None], says: str
+) -> None:
+    with _raw(answer) as server:
+        for call in (lambda: push_store(store_dir, server.url, timeout=5),
+                     lambda: run_query("ASK {}", store_dir, server.url)):
+            with pytest.raises(StoreError) as caught:
+                call()
+            message = str(caught.value)
+            assert message.startswith(f"{server.url}")
+            assert says in message and "\n" not in message
+
+
+@pytest.mark.parametrize("answer", [_trickle, _trickled_head],
+                         ids=["body", "head"])
+def test_timeout_bounds_the_whole_request_even_a_trickled_answer(
+    store_dir: Path, answer: Callable[[socket.socket], None]
+) -> None:
+    with _raw(answer) as server:
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r"no answer within 0\.6 s"):
+            push_store(store_dir, server.url, timeout=0.6)
+        assert time.monotonic() - started < 2.5
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), 1e300])
+def test_a_timeout_that_cannot_bound_a_request_is_refused(
+    store_dir: Path, timeout: float
+) -> None:
+    with pytest.raises(StoreError, match="give seconds above 0 and at most 86400"):
+        push_store(store_dir, "http://127.0.0.1:9/store", timeout=timeout)
+
+
+@pytest.mark.parametrize("fake_server", [False], indirect=True)
+def test_a_user_in_the_url_is_the_login_not_a_host(
+    store_dir: Path, fake_server: _FakeServer, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("KG_ENDPOINT_USER", raising=False)
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "pw-of-url-user")
+    endpoint = fake_server.url.replace("http://", "http://archivist@")
+    report = push_store(store_dir, endpoint, timeout=5)
+    token = base64.b64encode(b"archivist:pw-of-url-user").decode()
+    assert fake_server.authorizations == [f"Basic {token}"]
+    assert "HTTP 401" in report.summary()
+    assert "Name or service not known" not in report.summary()
+
+
+class _DigestHandler(http.server.BaseHTTPRequestHandler):
+    """A graph store asking for HTTP Digest (RFC 7616, qop=auth, MD5) as
+    Virtuoso does: a bare 401 to Basic, the challenge to a request without
+    credentials, 201 to a right answer, which it checks on its own."""
+
+    server: _DigestServer
+
+    def _reply(self, status: int, challenge: bool = False) -> None:
+        self.send_response(status)
+        if challenge:
+            self.send_header("WWW-Authenticate",
+                             f'Digest realm="SPARQL", nonce="{self.server.nonce}", '
+                             'opaque="0pq", qop="auth", algorithm="MD5"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _check(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        authorization = self.headers.get("Authorization") or ""
+        self.server.schemes.append(authorization.split(" ", 1)[0] or self.command)
+        if not authorization:
+            self._reply(401, challenge=True)
+            return
+        if not authorization.startswith("Digest "):
+            self._reply(401)
+            return
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', authorization[7:]))
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()
+
+        ha1 = md5(f"{fields['username']}:SPARQL:{self.server.password}")
+        ha2 = md5(f"{self.command}:{fields['uri']}")
+        expected = md5(f"{ha1}:{fields['nonce']}:{fields['nc']}:{fields['cnonce']}"
+                       f":auth:{ha2}")
+        right = (fields["response"] == expected and fields["uri"] == self.path
+                 and fields["opaque"] == "0pq" and fields["nc"] not in self.server.ncs)
+        self.server.ncs.add(fields["nc"])
+        self._reply(201 if right else 401)
+
+    do_PUT = do_HEAD = _check  # noqa: N815 - http.server's names
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Keep the test output quiet."""
+
+
+class _DigestServer(http.server.ThreadingHTTPServer):
+    def __init__(self, password: str) -> None:
+        super().__init__(("127.0.0.1", 0), _DigestHandler)
+        self.password = password
+        self.nonce = "n0nce"
+        self.schemes: list[str] = []
+        self.ncs: set[str] = set()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/sparql-graph-crud-auth"
+
+
+@pytest.mark.parametrize(("password", "loaded"), [("right-pw", True),
+                                                  ("wrong-pw", False)])
+def test_digest_is_answered_when_the_server_asks_for_it(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch, password: str, loaded: bool
+) -> None:
+    monkeypatch.setenv("KG_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", password)
+    server = _DigestServer("right-pw")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        report = push_store(store_dir, server.url, timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert report.ok is loaded, report.summary()
+    if loaded:
+        # Basic first, the HEAD that gets the challenge, then one Digest
+        # request per graph: the challenge is reused, its count going up.
+        assert server.schemes == ["Basic", "HEAD", "Digest", "Digest", "Digest"]
+        assert len(server.ncs) == 3
+    else:
+        assert "HTTP 401" in report.summary()
+        assert password not in report.summary()
