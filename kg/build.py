@@ -52,10 +52,10 @@ import kg
 from kg import buildreport, outlock
 from kg.buildcache import FORMAT as CACHE_FORMAT
 from kg.buildcache import BuildCache, cache_key, read_cache
-from kg.buildreport import AbsentNotice, BuildReport, FileEntry, shown_path
+from kg.buildreport import AbsentNotice, BuildReport, FileEntry
 from kg.errors import InputError, OutputError, StoreError
 from kg.ingest import CONVERT_HINT, UNSUPPORTED_SUFFIXES, open_input
-from kg.noticeid import HASH_DIGITS, id_key, path_hash, stem_id
+from kg.noticeid import HASH_DIGITS, id_key, path_hash, shown_path, stem_id
 from kg.rdf.ontology import ontology_files
 from kg.store import Store, atomic_path
 

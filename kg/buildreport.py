@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
+
+from kg.noticeid import shown_path
 
 # The states of an input file. "unchanged" files were built by an earlier run
 # (same bytes, same kg, same gazetteers) and were not extracted again.
@@ -17,13 +18,6 @@ UNCHANGED = "unchanged"
 
 
 WARNING_LINES = 20  # files with warnings listed in the summary
-
-
-def shown_path(path: str) -> str:
-    """`path` as text that any terminal and any UTF-8 file can hold: a file
-    name's bytes that are not UTF-8 (which Python holds as lone surrogates)
-    are written as \\xNN escapes, as `ls -b` shows them."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ import dataclasses
 import json
 from pathlib import Path
 
-from kg.buildreport import shown_path
 from kg.errors import InputError, KgError, LimitError
 from kg.export import notice_to_dict
 from kg.ingest import read_source
@@ -75,10 +74,6 @@ def extract(path: str, sha256: str, notice_id: str) -> Result:
         if source.sha256 != sha256:
             return Result(notice_id, error="changed while being built; "
                           "run kg build again", cacheable=False)
-        if source.path is not None and shown_path(source.path) != source.path:
-            # A file name whose bytes are not UTF-8: the JSON and the graph
-            # hold text, so they name the file as the report does.
-            source = dataclasses.replace(source, path=shown_path(source.path))
         notice = extract_source(source, _gazetteer)
         if notice.id != notice_id:
             notice = dataclasses.replace(notice, id=notice_id)

@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kg.errors import InputError, LimitError
 from kg.model import Source
+from kg.noticeid import shown_path
 
 __all__ = [
     "CONVERT_HINT",
@@ -70,7 +71,9 @@ def read_source(path: str | Path) -> Source:
     with open_input(path) as handle:
         _check_size(os.fstat(handle.fileno()).st_size, str(path))
         data = handle.read()
-    return source_from_bytes(data, str(path))
+    # The source names its file as text: a name whose bytes are not UTF-8
+    # goes into JSON, RDF and messages with \xNN escapes.
+    return source_from_bytes(data, shown_path(str(path)))
 
 
 def source_from_text(text: str, path: str | None = None) -> Source:

@@ -32,6 +32,13 @@ _UNUSABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _UNUSABLE_CHARS = frozenset("/\\")
 
 
+def shown_path(path: str) -> str:
+    """`path` as text that any terminal and any UTF-8 file can hold: a file
+    name's bytes that are not UTF-8 (which Python holds as lone surrogates)
+    are written as \\xNN escapes, as `ls -b` shows them."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def path_hash(path: str, digits: int = HASH_DIGITS) -> str:
     """A short hash of `path`'s bytes as the OS holds them."""
     return hashlib.sha256(os.fsencode(path)).hexdigest()[:digits]

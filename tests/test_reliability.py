@@ -587,3 +587,15 @@ def test_kg_extract_with_a_bad_gazetteer_is_one_line(
     assert done.stdout == ""
     assert done.stderr.strip().splitlines() == [
         f"kg: {gazetteer}: {says} (save it as UTF-8 TSV)"]
+
+
+def test_kg_extract_reads_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / os.fsdecode(b"luo\xff.txt")
+    path.write_text(SANMEN, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "kg", "extract", "--format", "json",
+                           os.fsencode(path)], capture_output=True, timeout=600,
+                          check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    notice = json.loads(done.stdout)
+    assert notice["source"].endswith("luo\\xff.txt")
+    assert notice["id"].startswith("luo_xff-")
