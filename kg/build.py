@@ -146,8 +146,12 @@ def build_corpus(
     (notices whose inputs are not among them are lost).
     """
     with _signals_end_the_build(), outlock.writing(out):
-        return _build(inputs, out, jobs=jobs, prune=prune, gazetteers=gazetteers,
-                      progress=progress, html=html, dump=dump, repair=repair)
+        try:
+            return _build(inputs, out, jobs=jobs, prune=prune,
+                          gazetteers=gazetteers, progress=progress, html=html,
+                          dump=dump, repair=repair)
+        except OSError as error:  # an output that cannot be written: one line
+            raise OutputError(_write_failure(error, out)) from error
 
 
 def _build(
@@ -327,6 +331,16 @@ def _repair_store(out: Path) -> None:
     else:
         store.unlink()
     (out / CACHE_FILE).unlink(missing_ok=True)
+
+
+def _write_failure(error: OSError, out: Path) -> str:
+    """What a failed write of an output says: the file (the one replaced, not
+    its temporary file), why, and what to do."""
+    where = error.filename2 or error.filename or out
+    if isinstance(where, bytes):
+        where = os.fsdecode(where)
+    return (f"{shown_path(str(where))}: cannot write ({error.strerror or error}); "
+            "check the free space and the permissions of the output folder")
 
 
 def _pages(out: Path) -> list[str]:

@@ -350,7 +350,11 @@ def atomic_path(path: Path) -> Iterator[str]:
     except BaseException:
         os.unlink(temporary)
         raise
-    os.replace(temporary, path)
+    try:
+        os.replace(temporary, path)
+    except OSError:  # `path` is a folder, say: leave no temporary file behind
+        os.unlink(temporary)
+        raise
 
 
 # --- N-Quads from worker processes (kg.rdf.build.to_nquads) -----------------

@@ -599,3 +599,20 @@ def test_kg_extract_reads_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
     notice = json.loads(done.stdout)
     assert notice["source"].endswith("luo\\xff.txt")
     assert notice["id"].startswith("luo_xff-")
+
+
+@pytest.mark.parametrize(
+    "name", ["notices/sanmen-2023.ttl", "notices/sanmen-2023.json"])
+def test_a_folder_in_place_of_a_notice_file_is_one_line(
+    two: Path, tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "out"
+    (out / name).mkdir(parents=True)
+    (out / name / "keep.txt").write_bytes(b"the user's file")
+    done = _kg("build", "--no-html", "-o", str(out), str(two))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"kg: {out / name}: cannot write (Is a directory); check the free space and "
+        "the permissions of the output folder"]
+    assert (out / name / "keep.txt").read_bytes() == b"the user's file"
+    assert not list(out.rglob(".*.tmp"))
