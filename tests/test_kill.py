@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from kg.rdf.iri import notice_iri
 from kg.store import Store
@@ -26,6 +27,8 @@ from kg.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "notices"
 MAKE_CORPUS = ROOT / "benchmarks" / "make_corpus.py"
+pytestmark = pytest.mark.slow  # builds 100 notices and kills one midway
+
 BIG = 100  # notices: the build runs for many seconds, so the kill lands midway
 # What a killed build may leave: `atomic_path` names its temporary files
 # ".<name>.<12 hex digits>.tmp" next to the file they replace.
