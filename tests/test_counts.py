@@ -35,6 +35,8 @@ OPENING = (
          {"aspects": 4, "categories": 12, "problems": 39, "measures": 157}),
         ("巡察反馈的四方面10个问题,已整改落实10个。",
          {"aspects": 4, "problems": 10, "rectified": 10}),
+        ("委党组围绕巡察反馈的6个方面18个突出问题,研究制定164项整改措施。",
+         {"aspects": 6, "problems": 18, "measures": 164}),
         ("对于巡察组反馈意见中提及的12个方面问题,逐条分析,制订了86条措施。",
          {"aspects": 12, "measures": 86}),
     ],

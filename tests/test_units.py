@@ -144,3 +144,21 @@ def test_an_alias_is_an_altlabel_of_the_unit() -> None:
     }
     assert ("prefLabel", "市文化和旅游局党委") in labels
     assert ("altLabel", "市文旅局") in labels
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("根据市委巡察工作统一部署,2024年7月3日至9月6日,市委第二巡察组对我乡开展了常规"
+         "巡察。2024年10月22日,市委第二巡察组向我单位反馈了巡察意见。\n"
+         "一、巡察整改工作开展情况\n乡党委立即组织召开沙窝乡八届市委第七轮巡察整改会议。",
+         "沙窝乡"),
+        ("根据省委部署,2021年9月2日至9月30日,省委第九巡视组对我市进行了巡视“回头看”。"
+         "11月11日反馈了巡视意见。",
+         "中共某某市委"),
+    ],
+)
+def test_first_person_places(opening: str, expected: str) -> None:
+    title = "中共某某市委关于省委巡视“回头看”整改进展情况的通报"
+    text = notice(opening, title=title) if "省委" in opening else opening
+    assert unit_of(text) == (expected, org_kind(expected), ())

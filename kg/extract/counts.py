@@ -8,7 +8,7 @@ Grammar (EBNF over one sentence; numbers Arabic, full-width or Chinese):
     aspects    = number ["个"] ["大"] "方面" [的问题]      5个方面, 六个方面的问题
                | number "项" &problems ;                 指出4项12个问题 (4 aspects)
     categories = number ["个"] ("大类" | "大项" | "类") ;  14个大类, 17大项, 12类
-    problems   = number ["个" | "项" | "条"] ["具体" | "子项"] "问题" ;
+    problems   = number ["个" | "项" | "条"] ["具体" | "子项" | "突出"] "问题" ;
     lead       = trigger [object "存在" ["的"]] ;        what makes a run the feedback
     trigger    = (反馈 | 指出 | 提出 | 提及 | 列出 | 反映 | 发现 | 确定 | 形成 | 聚焦
                | 围绕 | 针对 | 梳理)
@@ -50,7 +50,9 @@ NUMBER = "[0-9０-９]+|[一二两三四五六七八九十百]+"
 _NOT_AFTER = "(?<![第0-9０-９一二两三四五六七八九十百每各逐])"
 _ASPECTS = "个?大?方面(?!意见|建议)"
 _CATEGORIES = "个?大类|个?大项|类"
-_PROBLEMS = "[个项条]?(?:具体|子项)?问题"
+# 突出问题 is how feedback names its problems (6个方面18个突出问题); 7个重点难点
+# 问题 is a subset one leader takes on, and no modifier here
+_PROBLEMS = "[个项条]?(?:具体|子项|突出)?问题"
 _ITEM = re.compile(
     f"{_NOT_AFTER}(?P<num>{NUMBER})\\s*"
     f"(?:(?P<aspects>{_ASPECTS})|(?P<categories>{_CATEGORIES})|(?P<problems>{_PROBLEMS})"

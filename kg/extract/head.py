@@ -100,13 +100,15 @@ def _date_in(text: str, span: Span | None) -> Date | None:
 
 
 # A date the page says it was published: after a label, or a date with a
-# clock time alone in the head (2021-02-23 12:42:06来源:…).
+# clock time or before 来源 in the head (2021-02-23 12:42:06来源:…,
+# 2022年08月16日 来源:…).
 _HEAD_DATE_LABEL = re.compile(
     r"(?:发布|发表|公开|发文|印发)?(?:日期|时间)\s*[:：]\s*"
 )
 _STAMP = re.compile(
     r"(?<![0-9])(?P<date>(?:19|20)[0-9]{2}(?:-[0-9]{1,2}-[0-9]{1,2}"
-    r"|年[0-9]{1,2}月[0-9]{1,2}日))(?:\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
+    r"|年[0-9]{1,2}月[0-9]{1,2}日))"
+    r"(?:\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?|(?=\s*(?:来源|作者|发布)))"
 )
 
 

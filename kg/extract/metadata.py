@@ -131,6 +131,7 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
 
 _FEEDBACK = re.compile(
     r"向[^。；;]{2,50}?反馈|反馈了?巡[察视](?:“回头看”)?(?:意见|情况)|反馈会"
+    r"|(?:进行了?|作了?|作出了?)反馈"
 )
 
 

@@ -183,9 +183,8 @@ def find_regulations(
             _COMPILED_AFTER.match(text, end, min(len(text), end + 8))
         )
         issued = _ISSUED_BY.search(gap)
-        party = issued is not None and bool(
-            _PARTY_ISSUER.search(issued.group("issuer"))
-        )
+        # 省委印发《…》, or the issuer right before the title: 以及省委《…》
+        party = bool(_PARTY_ISSUER.search(issued.group("issuer") if issued else gap))
         by_title.setdefault(text[start + 1 : end - 1], []).append(
             _Occurrence(Span.of(text, start, end), relation, aside, party)
         )

@@ -26,12 +26,16 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.words import starts_word
 from kg.model import Organization, Span
 
 _PART = r"[^，,。；;、：:\s“”\"'()（）《》]{1,40}?"
 _INNER = r"[(（][^()（）\n]{1,60}[)）]"
 NAMED = f"{_PART}(?:{_INNER}(?:{_PART})?)*"
-_HEADS = "局|院|委|校|厅|部|办|司|中心|单位|公司|集团|所|站|馆|会|社|行"
+_HEADS = (
+    "局|院|委|校|厅|部|办|司|中心|单位|公司|集团|所|站|馆|会|社|行"
+    "|省|市|县|区|乡|镇|街道|村|社区"
+)
 PARTY_ORG = "党组|党委|党工委|党总支|党支部|总支|支部"
 FIRST_PERSON = f"(?:我(?:{_HEADS})|本单位)(?:{PARTY_ORG})?"
 _UNIT = f"(?P<org>{FIRST_PERSON}|{NAMED})"
@@ -140,14 +144,21 @@ def resolve_first_person(
     if m is None:
         return None
     head, party = m.group(1), m.group(2) or ""
-    named = re.compile(
-        f"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{{1,12}}?{head}{party}"
-        if party else f"[市县区省][\u4e00-\u9fff]{{1,12}}?{head}"
-    )
-    for found in named.finditer(text):
-        if not is_first_person(found.group()) and "我" not in found.group():
-            return Organization(
-                name=found.group(), kind=org_kind(found.group()),
-                span=Span.of(text, found.start(), found.end()),
-            )
+    # The shortest name of 2–12 characters before the head word that begins a
+    # word where the text is cut into words and names no inspector (沙窝乡 in
+    # 组织召开沙窝乡…, not 召开沙窝乡 or 市委巡察临空经济区沙窝乡).
+    for found in re.finditer(f"[\u4e00-\u9fff]{{1,12}}?{head}{party}", text):
+        last = found.end() - len(head + party) - 2  # two characters before head
+        for start in range(last, found.start() - 1, -1):
+            name = text[start : found.end()]
+            if _NOT_A_NAME.search(name[: -len(head + party)]):
+                continue
+            if starts_word(text, start, found.end()):
+                return Organization(
+                    name=name, kind=org_kind(name),
+                    span=Span.of(text, start, found.end()),
+                )
     return None
+
+
+_NOT_A_NAME = re.compile("[我巡委党组对向和的在为了与及是]")
