@@ -153,7 +153,10 @@ def test_a_name_with_its_role_is_not_repeated_without_it() -> None:
          [("陈立宁", "市委书记", "市委书记陈立宁")]),
     ],
 )
+@pytest.mark.parametrize("width", ["half", "full"])
 def test_names_at_word_boundaries(
-    sentence: str, expected: list[tuple[str, str, str]]
+    sentence: str, expected: list[tuple[str, str, str]], width: str
 ) -> None:
+    if width == "full":
+        sentence = sentence.translate(str.maketrans({",": "，", "(": "（", ")": "）"}))
     assert persons(sentence) == expected

@@ -675,9 +675,12 @@ def test_rule_mention_quotes_of_any_style_or_none() -> None:
         ("形成《巡察反馈问题整改情况分析报告》。", "巡察反馈问题整改情况分析报告", "O"),
     ],
 )
+@pytest.mark.parametrize("width", ["half", "full"])
 def test_kind_by_issuer_in_or_before_the_title(
-    sentence: str, title: str | None, kind: str
+    sentence: str, title: str | None, kind: str, width: str
 ) -> None:
+    if width == "full":
+        sentence = sentence.translate(str.maketrans({",": "，", "(": "（", ")": "）"}))
     found = {r.title: r.kind for r in find_regulations(source(sentence))}
     if title is None:  # every title of the sentence
         assert set(found.values()) == {K[kind]}
