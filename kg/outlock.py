@@ -117,10 +117,10 @@ def _open(out: Path, *, create: bool) -> int | None:
         raise OutputError(f"{path}: is a folder where kg keeps its lock file "
                           "(remove or rename it)") from None
     except PermissionError:
-        if not create:
-            try:  # a read-only folder: a shared lock needs only read access
-                return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            except OSError:
+        try:  # a read-only folder: flock needs only read access
+            return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            if not create:
                 return None
         raise OutputError(f"{out}: cannot write the output folder (permission "
                           "denied; make it writable or give another -o)") from None
