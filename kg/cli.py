@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import functools
 import json
-import math
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final, NoReturn, TextIO, TypeVar
+from typing import Any, Final, NoReturn, TypeVar
 
 import click
 
@@ -41,7 +39,7 @@ USAGE_ERROR: Final = 2
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 # The folder a build writes and the other commands read (holds store/).
-_build_folder = functools.partial(
+build_folder = functools.partial(
     click.option,
     "-o",
     "--out",
@@ -113,7 +111,8 @@ class _Kg(click.Group):
         sys.exit(returned if isinstance(returned, int) else 0)
 
 
-@click.group(name="kg", cls=_Kg, context_settings={"help_option_names": ["-h", "--help"]},
+@click.group(name="kg", cls=_Kg,
+             context_settings={"help_option_names": ["-h", "--help"]},
              epilog="""\b
 Start here:
   kg build examples/notices          # writes output/
@@ -129,11 +128,11 @@ def main(debug: bool) -> None:
     (巡察/巡视整改进展情况的通报)."""
 
 
-def _examples(*lines: str) -> str:
+def examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
-@main.command(epilog=_examples(
+@main.command(epilog=examples(
     "kg extract examples/notices/luozhuang-2021.txt",
     "kg extract examples/notices/*.txt --format json > notices.json",
 ))
@@ -181,7 +180,7 @@ def extract(files: tuple[Path, ...], fmt: str, gazetteers: tuple[Path, ...]) -> 
         sys.exit(1)
 
 
-@main.command(name="eval", epilog=_examples(
+@main.command(name="eval", epilog=examples(
     "kg eval --gold tests/gold examples/notices/*.txt",
     "kg eval --devset tests/devset --errors",
 ))
@@ -234,13 +233,13 @@ def evaluate_command(
                f"without text in {devset_dir / 'texts'})")
 
 
-@main.command(epilog=_examples(
+@main.command(epilog=examples(
     "kg build examples/notices                 # into output/",
     "kg build ~/notices -o ~/kg-out -j 2 --prune",
     "kg build big-corpus/ --no-html --no-dump  # store only: fastest",
 ))
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_build_folder()
+@build_folder()
 @click.option(
     "--jobs",
     "-j",
@@ -303,11 +302,11 @@ def build(
     sys.exit(report.exit_code(strict=strict))
 
 
-@main.command(epilog=_examples(
+@main.command(epilog=examples(
     "kg validate                     # output/graph.ttl",
     "kg validate --graph notices/sanmen-2023.ttl",
 ))
-@_build_folder()
+@build_folder()
 @click.option(
     "--graph",
     "graph_file",
@@ -328,267 +327,5 @@ def validate(out: Path, graph_file: Path | None) -> None:
     sys.exit(0 if report.conforms else 1)
 
 
-def _result_options(function: Command) -> Command:
-    function = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "csv", "json", "markdown"]),
-        default="table",
-        show_default=True,
-        help="table for people; csv and json keep every column, with numbers "
-        "as numbers (docs/schema/query-result.json).",
-    )(function)
-    function = click.option(
-        "--endpoint",
-        default=None,
-        help="A SPARQL 1.1 query service URL instead of the local store "
-        "(kg serve: http://127.0.0.1:7878/query).",
-    )(function)
-    function = _build_folder()(function)
-    return function
-
-
-def _terminal_width() -> int | None:
-    """The width a table must fit: the terminal's, or none when stdout is a
-    pipe or a file (a pager or an editor shows long lines)."""
-    if not sys.stdout.isatty():
-        return None
-    return shutil.get_terminal_size().columns
-
-
-@main.command(epilog=_examples(
-    "kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }'",
-    "kg sparql -f examples/queries/regulations-by-level.rq --format csv",
-    "kg sparql -f q.rq --endpoint http://127.0.0.1:7878/query",
-))
-@click.argument("query", required=False)
-@click.option(
-    "-f",
-    "--file",
-    "query_file",
-    type=click.File("r", encoding="utf-8"),
-    default=None,
-    help="Read the query from a .rq file.",
-)
-@_result_options
-def sparql(
-    query: str | None,
-    query_file: TextIO | None,
-    fmt: str,
-    endpoint: str | None,
-    out: Path,
-) -> None:
-    """Run a SPARQL QUERY against the store (or --endpoint)."""
-    from kg.store import run_query
-    from kg.tables import render
-
-    if (query is None) == (query_file is None):
-        raise click.UsageError("give either a QUERY or -f FILE")
-    text = query if query is not None else query_file.read() if query_file else ""
-    result = run_query(text, store_dir=out / "store", endpoint=endpoint)
-    click.echo(render(result, fmt, width=_terminal_width()))
-
-
-class _Seconds(click.ParamType):
-    """A duration in seconds: finite, above 0, at most a day."""
-
-    name = "seconds"
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> float:
-        from kg.remote import MAX_TIMEOUT
-
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
-            self.fail(f"{value!r}: give seconds above 0 and at most "
-                      f"{MAX_TIMEOUT:g}", param, ctx)
-        return seconds
-
-
-@main.command(epilog=_examples(
-    "kg push --endpoint http://127.0.0.1:7878/store          # oxigraph serve",
-    "KG_ENDPOINT_USER=dba KG_ENDPOINT_PASSWORD=… \\",
-    "  kg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth  # Virtuoso",
-))
-@click.option(
-    "--endpoint",
-    required=True,
-    help="Graph Store Protocol URL of the server (e.g. http://host/store).",
-)
-@_build_folder()
-@click.option(
-    "--timeout",
-    type=_Seconds(),
-    default=60.0,
-    show_default=True,
-    help="Seconds each request may take in all, its answer included.",
-)
-def push(endpoint: str, out: Path, timeout: float) -> None:
-    """Load every notice's named graph into a SPARQL 1.1 server (PUT per graph;
-    pushing again replaces, never doubles).
-
-    Credentials come from KG_ENDPOINT_USER / KG_ENDPOINT_PASSWORD or ~/.netrc
-    (HTTP Basic, or Digest when the server asks for it), never from the
-    command line.
-    """
-    from kg.outlock import reading
-    from kg.store import push_store
-
-    with reading(out):  # no build rewrites the store while it is pushed
-        report = push_store(out / "store", endpoint, timeout=timeout)
-    click.echo(report.summary())
-    sys.exit(0 if report.ok else 1)
-
-
-@main.command(epilog=_examples(
-    "kg query regulations --min-notices 2",
-    "kg query measures --category democratic-centralism --kind 制度建设",
-    "kg query inspections --format json > inspections.json",
-    "kg query timeline --endpoint http://127.0.0.1:7878/query",
-))
-@click.argument("name")
-@click.option(
-    "--min-notices",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Only rows seen in at least N notices (regulations, categories).",
-)
-@click.option(
-    "--kind",
-    default=None,
-    help="Regulation kind (law, party_regulation, normative_document, "
-    "other) or measure kind (学习教育, 制度建设, ...).",
-)
-@click.option(
-    "--relation", default=None, help="cites, studies, enacts or violates (regulations)."
-)
-@click.option(
-    "--category", default=None, help="Issue category id or Chinese label (measures)."
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0),
-    default=100,
-    show_default=True,
-    help="Show the first N rows; 0 shows all.",
-)
-@click.option("--explain", is_flag=True, help="Print the SPARQL that is run first.")
-@_result_options
-def query(
-    name: str,
-    min_notices: int | None,
-    kind: str | None,
-    relation: str | None,
-    category: str | None,
-    limit: int,
-    explain: bool,
-    fmt: str,
-    endpoint: str | None,
-    out: Path,
-) -> None:
-    """Run the named query NAME: regulations, categories, inspections,
-    measures, enacted or timeline (kg/queries/NAME.rq)."""
-    from kg.queries import query_text, run_named
-    from kg.tables import left_out_note, render
-
-    params = {
-        "min_notices": min_notices,
-        "kind": kind,
-        "relation": relation,
-        "category": category,
-        "limit": limit,
-    }
-    if explain:
-        click.echo(query_text(name, **params), err=True)
-    answer = run_named(name, store_dir=out / "store", endpoint=endpoint, **params)
-    click.echo(render(answer, fmt, more=answer.more, width=_terminal_width()))
-    if answer.more and fmt in ("csv", "json"):  # their output stays pure data
-        click.echo(f"kg: {left_out_note(len(answer.rows))}", err=True)
-
-
-@main.command(epilog=_examples(
-    "kg view --notice sanmen-2023 --page sanmen.html",
-    "kg view --regulation 中央八项规定 --page eight-rules.html",
-    "kg view -o ~/kg-out --page overview.html    # the whole corpus",
-))
-@click.option("--notice", default=None, help="A notice id (its file stem).")
-@click.option("--regulation", default=None, help="A regulation title, or part of it.")
-@click.option("--category", default=None, help="An issue category id or label.")
-@click.option(
-    "--max-nodes",
-    type=click.IntRange(min=10),
-    default=1500,
-    show_default=True,
-    help="Keep at most N nodes, the most connected.",
-)
-@_build_folder()
-@click.option(
-    "--page",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("view.html"),
-    show_default=True,
-    help="The HTML file to write.",
-)
-def view(
-    notice: str | None,
-    regulation: str | None,
-    category: str | None,
-    max_nodes: int,
-    out: Path,
-    page: Path,
-) -> None:
-    """Write one interactive graph page: a notice, a regulation's or a
-    category's neighbourhood, or (none given) the corpus overview."""
-    from kg.site import view_page
-
-    if sum(choice is not None for choice in (notice, regulation, category)) > 1:
-        raise click.UsageError("give at most one of --notice, --regulation, "
-                               "--category")
-    if page.is_dir():
-        raise click.BadParameter(f"{page} is a folder; give a file name such as "
-                                 f"{page / 'view.html'}", param_hint="'--page'")
-    from kg.outlock import reading
-
-    with reading(out):  # no build rewrites the store while it is read
-        html = view_page(out / "store", notice=notice, regulation=regulation,
-                         category=category, max_nodes=max_nodes)
-    _write_page(page, html)
-    click.echo(f"wrote {page}", err=True)
-
-
-def _write_page(path: Path, html: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
-    except OSError as error:
-        raise InputError(str(path), f"cannot be written ({error.strerror})",
-                         "give another --page") from error
-
-
-@main.command(epilog=_examples(
-    "kg serve                        # output/ on ports 8000 and 7878",
-    "kg serve -o ~/kg-out --port 0   # any free ports",
-    "kg query regulations --endpoint http://127.0.0.1:7878/query",
-))
-@_build_folder()
-@click.option("--port", type=click.IntRange(0, 65535), default=8000,
-              show_default=True, help="Port of the pages (0: any free port).")
-@click.option("--sparql-port", type=click.IntRange(0, 65535), default=7878,
-              show_default=True, help="Port of the SPARQL endpoint (0: any free port).")
-def serve(out: Path, port: int, sparql_port: int) -> None:
-    """Serve the built pages and a read-only SPARQL 1.1 endpoint over the
-    built store, on 127.0.0.1, until Ctrl-C.
-
-    The endpoint is Oxigraph's server (`oxigraph serve-read-only`) over
-    OUT/store; its default graph is the union of the notice graphs, as in
-    `kg sparql`. Its query service is /query (GET or POST, SPARQL 1.1
-    Protocol), and a query form is at its root.
-    """
-    from kg.serve import serve_build
-
-    serve_build(out, port=port, sparql_port=sparql_port,
-                announce=lambda line: click.echo(line, err=True))
-
+# The commands that read a build's store register themselves on `main`.
+from kg import cli_store  # noqa: E402, F401
