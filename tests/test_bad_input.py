@@ -290,7 +290,7 @@ def test_office_and_pdf_files_are_skipped_with_what_to_do(
 
 
 def test_other_suffixes_are_skipped_with_a_rename_hint(tmp_path: Path) -> None:
-    path = write(tmp_path / "in", "notice.md", corpus_text("sanmen-2023").encode())
+    path = write(tmp_path / "in", "notice.md", corpus_text("luozhuang-2021").encode())
     built = kg_build(tmp_path / "out", path)
     assert_one_state(
         built,
@@ -317,7 +317,7 @@ def test_a_text_that_is_not_a_notice_fails_without_an_inspection(
     tmp_path: Path, name: str, text: str
 ) -> None:
     path = write(tmp_path / "in", f"{name}.txt", text.encode("utf-8"))
-    notice = write(tmp_path / "in", "sanmen.txt", corpus_text("sanmen-2023").encode())
+    notice = write(tmp_path / "in", "sanmen.txt", corpus_text("luozhuang-2021").encode())
     built = kg_build(tmp_path / "out", path, notice)
     assert_failed(built, path, NOT_A_NOTICE)
     assert_one_state(built, notice, "ok", None)
@@ -404,14 +404,14 @@ def test_file_names_with_spaces_and_chinese_characters(tmp_path: Path) -> None:
     path = write(
         tmp_path / "通报 目录",
         "三门县 投资促进中心 通报（2023）.txt",
-        corpus_text("sanmen-2023").encode("utf-8"),
+        corpus_text("luozhuang-2021").encode("utf-8"),
     )
     built = kg_build(tmp_path / "out 输出", path)
     assert_one_state(built, path, "ok", None)
     assert built.exit_code == 0
     notice_id = built.entry(path)["notice_id"]
     assert notice_id == "三门县 投资促进中心 通报（2023）"
-    assert built.notice_json(notice_id)["inspection_group"] == "县委第一巡察组"
+    assert built.notice_json(notice_id)["inspection_group"] == "区委第一巡察组"
     dataset = ox.Dataset(
         ox.parse(path=str(built.out / "graph.trig"), format=ox.RdfFormat.TRIG)
     )
@@ -423,7 +423,7 @@ def test_file_names_with_spaces_and_chinese_characters(tmp_path: Path) -> None:
 def test_the_same_notice_twice_under_two_names_skips_the_second(
     tmp_path: Path,
 ) -> None:
-    data = corpus_text("sanmen-2023").encode("utf-8")
+    data = corpus_text("luozhuang-2021").encode("utf-8")
     first = write(tmp_path / "in", "a-sanmen.txt", data)
     second = write(tmp_path / "in", "b 三门 副本.txt", data)
     built = kg_build(tmp_path / "out", tmp_path / "in")
@@ -467,7 +467,7 @@ def test_symbolic_link_loop_fails(tmp_path: Path) -> None:
 
 def test_folder_link_loop_is_reported_not_followed(tmp_path: Path) -> None:
     folder = tmp_path / "in"
-    write(folder, "sanmen.txt", corpus_text("sanmen-2023").encode("utf-8"))
+    write(folder, "sanmen.txt", corpus_text("luozhuang-2021").encode("utf-8"))
     (folder / "again").symlink_to(folder, target_is_directory=True)
     built = kg_build(tmp_path / "out", folder)
     assert_one_state(built, folder / "sanmen.txt", "ok", None)
@@ -499,7 +499,7 @@ def test_a_file_that_cannot_be_read_fails(tmp_path: Path) -> None:
     reason="root reads a file of mode 000",
 )
 def test_a_file_without_read_permission_fails(tmp_path: Path) -> None:
-    path = write(tmp_path / "in", "locked.txt", corpus_text("sanmen-2023").encode())
+    path = write(tmp_path / "in", "locked.txt", corpus_text("luozhuang-2021").encode())
     path.chmod(0)
     try:
         built = kg_build(tmp_path / "out", path)
@@ -515,7 +515,7 @@ def test_a_file_without_read_permission_fails(tmp_path: Path) -> None:
 def test_a_named_pipe_fails_instead_of_waiting_for_a_writer(tmp_path: Path) -> None:
     """Run as a subprocess: reading a FIFO would block the build forever."""
     folder = tmp_path / "in"
-    write(folder, "sanmen.txt", corpus_text("sanmen-2023").encode("utf-8"))
+    write(folder, "sanmen.txt", corpus_text("luozhuang-2021").encode("utf-8"))
     fifo = folder / "pipe.txt"
     os.mkfifo(fifo)
     out = tmp_path / "out"
@@ -551,7 +551,7 @@ def test_a_folder_of_mixed_files_reports_each_file_once(tmp_path: Path) -> None:
     news = write(folder / "2021", "news.txt", NEWS_ARTICLE.encode("utf-8"))
     pdf = write(folder / "2021/山东", "scan.pdf", b"%PDF-1.4\n")
     copy = write(
-        folder / "旧 通报", "三门 副本.txt", corpus_text("sanmen-2023").encode("utf-8")
+        folder / "旧 通报", "三门 副本.txt", corpus_text("luozhuang-2021").encode("utf-8")
     )
     write(folder, ".hidden.txt", b"not looked at")
     (folder / "empty folder").mkdir()
