@@ -67,8 +67,57 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
     text = source.text
     warnings: list[str] = []
     title = head.title(text, source)
-    signature, closing = head.signature(text)
     inspection = _inspection_sentence(text)
+    published, publisher = _publication(text, source, title, inspection)
+
+    period = _period(text, inspection, warnings)
+    feedback_date, recipient = _feedback(
+        text, inspection, period, period.end if period else None
+    )
+    kept, feedback_date, published = _in_order(
+        period, feedback_date, published, warnings
+    )
+    if feedback_date is None:
+        warnings.append("no feedback date found")
+
+    units = _inspected_org(
+        text, inspection, recipient, [head.title_unit(text, title), publisher]
+    )
+    if not units:
+        warnings.append("no inspected organization found")
+    group_phrase = pick_group(
+        text, (inspection.start, inspection.end) if inspection else None
+    )
+    body = _body(text, group_phrase, [units[0] if units else None, publisher, title])
+    group = _group(text, group_phrase, body)
+    if group is None:
+        warnings.append("no inspection group found")
+    if body is None:
+        warnings.append("no inspecting body found")
+
+    counts, count_warnings = find_counts(text)
+    return NoticeHeader(
+        title=title,
+        publisher=publisher,
+        published=published,
+        inspected_org=units[0] if units else None,
+        co_inspected=units[1:],
+        inspecting_body=body,
+        inspection_group=group,
+        # where only the period's end was misread, its start stands
+        inspection_start=period.start if period else None,
+        inspection_end=kept.end if kept else None,
+        feedback_date=feedback_date,
+        counts=counts,
+        warnings=tuple(warnings + count_warnings),
+    )
+
+
+def _publication(
+    text: str, source: Source, title: Span | None, inspection: Span | None
+) -> tuple[Date | None, Span | None]:
+    """When and by whom the notice was published (kg.extract.head)."""
+    signature, closing = head.signature(text)
     head_end = inspection.start if inspection is not None else _head_end(text)
     published = (
         head.signed_date(text, source)
@@ -77,54 +126,7 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
         or head.title_date(text, title)
     )
     publisher = head.page_field(text, source, ("发布机构", "发文机关")) or signature
-    if publisher is None:
-        publisher = head.title_unit(text, title)
-
-    period = _period(text, inspection, warnings)
-    start = period.start if period else None
-    end = period.end if period else None
-    feedback_date, recipient = _feedback(text, inspection, period, end)
-    kept, feedback_date, published = _in_order(
-        period, feedback_date, published, warnings
-    )
-    if kept is None and period is not None:
-        start = period.start  # the start stands: only the end was misread
-        end = None
-    if feedback_date is None:
-        warnings.append("no feedback date found")
-    inspected_units = _inspected_org(
-        text, inspection, recipient, [head.title_unit(text, title), publisher]
-    )
-    inspected = inspected_units[0] if inspected_units else None
-    if inspected is None:
-        warnings.append("no inspected organization found")
-
-    group_phrase = pick_group(
-        text, (inspection.start, inspection.end) if inspection else None
-    )
-    body = _body(text, group_phrase, [inspected, publisher, title])
-    group = _group(text, group_phrase, body)
-    if group is None:
-        warnings.append("no inspection group found")
-    if body is None:
-        warnings.append("no inspecting body found")
-
-    counts, count_warnings = find_counts(text)
-    warnings += count_warnings
-    return NoticeHeader(
-        title=title,
-        publisher=publisher,
-        published=published,
-        inspected_org=inspected,
-        co_inspected=inspected_units[1:],
-        inspecting_body=body,
-        inspection_group=group,
-        inspection_start=start,
-        inspection_end=end,
-        feedback_date=feedback_date,
-        counts=counts,
-        warnings=tuple(warnings),
-    )
+    return published, publisher or head.title_unit(text, title)
 
 
 # --- the inspection ----------------------------------------------------------------
