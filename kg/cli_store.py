@@ -16,6 +16,25 @@ from kg.cli import Command, build_folder, examples, main
 from kg.errors import InputError
 
 
+class _Seconds(click.ParamType):
+    """A duration in seconds: finite, above 0, at most a day."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        from kg.remote import MAX_TIMEOUT
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+            self.fail(f"{value!r}: give seconds above 0 and at most "
+                      f"{MAX_TIMEOUT:g}", param, ctx)
+        return seconds
+
+
 def _result_options(function: Command) -> Command:
     function = click.option(
         "--format",
@@ -33,6 +52,14 @@ def _result_options(function: Command) -> Command:
         "(kg serve: http://127.0.0.1:7878/query).",
     )(function)
     function = build_folder()(function)
+    function = click.option(
+        "--timeout",
+        type=_Seconds(),
+        default=60.0,
+        show_default=True,
+        help="With --endpoint: seconds the query may take in all, its answer "
+        "included.",
+    )(function)
     return function
 
 
@@ -65,6 +92,7 @@ def sparql(
     fmt: str,
     endpoint: str | None,
     out: Path,
+    timeout: float,
 ) -> None:
     """Run a SPARQL QUERY against the store (or --endpoint)."""
     from kg.store import run_query
@@ -73,27 +101,9 @@ def sparql(
     if (query is None) == (query_file is None):
         raise click.UsageError("give either a QUERY or -f FILE")
     text = query if query is not None else query_file.read() if query_file else ""
-    result = run_query(text, store_dir=out / "store", endpoint=endpoint)
+    result = run_query(text, store_dir=out / "store", endpoint=endpoint,
+                       timeout=timeout)
     click.echo(render(result, fmt, width=_terminal_width()))
-
-
-class _Seconds(click.ParamType):
-    """A duration in seconds: finite, above 0, at most a day."""
-
-    name = "seconds"
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> float:
-        from kg.remote import MAX_TIMEOUT
-
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
-            self.fail(f"{value!r}: give seconds above 0 and at most "
-                      f"{MAX_TIMEOUT:g}", param, ctx)
-        return seconds
 
 
 @main.command(epilog=examples(
@@ -176,6 +186,7 @@ def query(
     fmt: str,
     endpoint: str | None,
     out: Path,
+    timeout: float,
 ) -> None:
     """Run the named query NAME: regulations, categories, inspections,
     measures, enacted or timeline (kg/queries/NAME.rq)."""
@@ -191,7 +202,8 @@ def query(
     }
     if explain:
         click.echo(query_text(name, **params), err=True)
-    answer = run_named(name, store_dir=out / "store", endpoint=endpoint, **params)
+    answer = run_named(name, store_dir=out / "store", endpoint=endpoint,
+                       timeout=timeout, **params)
     click.echo(render(answer, fmt, more=answer.more, width=_terminal_width()))
     if answer.more and fmt in ("csv", "json"):  # their output stays pure data
         click.echo(f"kg: {left_out_note(len(answer.rows))}", err=True)

@@ -14,6 +14,7 @@ import io
 import json
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, Protocol
 
@@ -177,9 +178,10 @@ def to_table(result: Tabular, *, more: bool = False, width: int | None = None) -
     console = Console(width=width or 10_000, record=True, file=io.StringIO(),
                       color_system=None)
     console.print(table)
-    return console.export_text().rstrip("\n") + "\n" + _footer(
-        result, iri_columns, more, dropped
-    )
+    footer = _footer(result, iri_columns, more, dropped)
+    if width is not None:
+        footer = "\n".join(textwrap.wrap(footer, width, break_on_hyphens=False))
+    return console.export_text().rstrip("\n") + "\n" + footer
 
 
 def _fitting(result: Tabular, shown: list[int], width: int) -> tuple[list[int],

@@ -34,7 +34,7 @@ from typing import Final
 
 from kg.errors import QueryError
 from kg.model import MeasureKind, RegulationKind, Relation
-from kg.store import Cell, QueryResult, run_query
+from kg.store import QUERY_TIMEOUT, Cell, QueryResult, run_query
 
 QUERY_NAMES: Final = (
     "regulations",
@@ -104,12 +104,14 @@ def query_text(name: str, **params: object) -> str:
 
 
 def run_named(
-    name: str, *, store_dir: Path, endpoint: str | None = None, **params: object
+    name: str, *, store_dir: Path, endpoint: str | None = None,
+    timeout: float = QUERY_TIMEOUT, **params: object
 ) -> Answer:
     """Run query `name` against the store in `store_dir`, or against the SPARQL
-    query service at `endpoint`; with ``limit=N`` (N ≥ 1), the first N rows."""
+    query service at `endpoint` (waiting at most `timeout` seconds for its
+    answer); with ``limit=N`` (N ≥ 1), the first N rows."""
     result = run_query(query_text(name, **params), store_dir=store_dir,
-                       endpoint=endpoint)
+                       endpoint=endpoint, timeout=timeout)
     asked = params.get("limit")
     fetched = None if asked is None else _term(name, "limit", asked)
     if fetched is None:
