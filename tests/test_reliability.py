@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -464,21 +465,25 @@ def test_repair_replaces_a_store_that_is_a_file(two: Path, tmp_path: Path) -> No
 
 
 def _damage(store: Path, how: str) -> str:
-    """Damage the store as `how` says; the file the message must name."""
+    """Damage the store as `how` says; a pattern of what the message must say.
+    Every table file is damaged: one alone may be a leftover of a compaction
+    that RocksDB has not deleted yet, which no longer matters."""
     if how in ("sst removed", "sst truncated"):
-        sst = max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
-        if how == "sst removed":
-            sst.unlink()
-            return f"{sst.name} is missing"
-        with open(sst, "r+b") as handle:
-            handle.truncate(sst.stat().st_size // 3)
-        return f"{sst.name} is truncated"
+        tables = sorted(store.glob("*.sst"))
+        for sst in tables:
+            if how == "sst removed":
+                sst.unlink()
+            else:
+                with open(sst, "r+b") as handle:
+                    handle.truncate(sst.stat().st_size // 3)
+        names = "|".join(re.escape(sst.name) for sst in tables)
+        return f"({names}) is " + ("missing" if how == "sst removed" else "truncated")
     if how == "CURRENT removed":
         (store / "CURRENT").unlink()
         return "CURRENT is missing"
     (manifest,) = store.glob("MANIFEST-*")
     manifest.unlink()
-    return f"{manifest.name} is missing"
+    return re.escape(manifest.name) + " is missing"
 
 
 @pytest.mark.parametrize(
@@ -493,13 +498,14 @@ def test_a_damaged_store_says_what_is_wrong_and_repair_rebuilds_it(
             f"{out / 'store'} and run kg build again")
     with pytest.raises(StoreDamagedError) as raised:
         Store(out / "store", read_only=True)
-    message = f"{out / 'store'}: the store is damaged ({what}); {hint}"
-    assert str(raised.value) == message
+    message = (re.escape(f"{out / 'store'}: the store is damaged (") + what
+               + re.escape(f"); {hint}"))
+    assert re.fullmatch(message, str(raised.value)), str(raised.value)
     for args in (["sparql", "-o", str(out), "SELECT * WHERE { ?s ?p ?o } LIMIT 1"],
                  ["build", "-o", str(out), str(two)]):
         done = _kg(*args)
         assert done.returncode == 1, done.stderr
-        assert done.stderr.strip().splitlines() == [f"kg: {message}"], args
+        assert re.fullmatch("kg: " + message, done.stderr.strip()), done.stderr
         assert "changed while being opened" not in done.stderr
     report = _build([two], out, repair=True)
     assert report.exit_code(strict=False) == 0
@@ -541,7 +547,7 @@ def test_kg_build_repair_rebuilds_a_damaged_store(two: Path, tmp_path: Path) -> 
     _build([two], out)
     what = _damage(out / "store", "sst removed")
     done = _kg("build", "-o", str(out), str(two))
-    assert done.returncode == 1 and what in done.stderr
+    assert done.returncode == 1 and re.search(what, done.stderr), done.stderr
     repaired = _kg("build", "--repair", "--no-html", "-o", str(out), str(two))
     assert repaired.returncode == 0, repaired.stderr
     assert len(_notice_graphs(out)) == 2
