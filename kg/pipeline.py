@@ -19,6 +19,7 @@ from kg.extract.metadata import find_metadata
 from kg.extract.numbers import find_amounts, find_dates, find_doc_numbers
 from kg.extract.persons import find_persons
 from kg.extract.problems import find_aspects
+from kg.extract.reading import as_written, reading_of, reading_source
 from kg.extract.regulations import find_regulations, find_rule_mentions
 from kg.ingest import MAX_NOTICE_CHARS, read_source, source_from_text
 from kg.link import Gazetteer
@@ -94,7 +95,17 @@ def require_notice(source: Source) -> None:
 
 
 def extract_source(source: Source, gazetteer: Gazetteer | None = None) -> Notice:
+    """The notice `source` holds. A notice in traditional characters is read
+    in a simplified copy and given back as written (kg.extract.reading)."""
     require_notice(source)
+    reading = reading_of(source.text)
+    if reading is None:
+        return _extract(source, gazetteer)
+    notice = _extract(reading_source(source, reading), gazetteer)
+    return as_written(notice, reading, source)
+
+
+def _extract(source: Source, gazetteer: Gazetteer | None) -> Notice:
     outline = build_outline(source.text)
     meta = find_metadata(source, outline)
     regulations = find_regulations(source, gazetteer)

@@ -107,14 +107,15 @@ def pick_group(
     """The group that inspected: the most specific one named in the inspection
     sentence, else the first specific one in the text, else the first named.
     A bare 巡察组 later in the text is the same group mentioned again."""
+    phrases = list(find_groups(text))
     if sentence is not None:
-        inside = list(find_groups(text, *sentence))
+        inside = [p for p in phrases if sentence[0] <= p.start < sentence[1]]
         for phrase in inside:
             if phrase.specific:
-                return phrase
+                # 第三巡察组 here, 县委第三巡察组 in the next sentence
+                return phrase if phrase.body else _with_body(phrase, phrases)
         if inside and inside[0].body is not None:
             return inside[0]
-    phrases = list(find_groups(text))
     for phrase in phrases:
         if phrase.specific:
             return phrase
@@ -122,3 +123,15 @@ def pick_group(
         if phrase.body is not None:
             return phrase
     return phrases[0] if phrases else None
+
+
+def _with_body(phrase: GroupPhrase, phrases: list[GroupPhrase]) -> GroupPhrase:
+    """The same group named with its committee elsewhere, if it is."""
+    for other in phrases:
+        if (
+            other.body is not None
+            and (other.ordinal, other.topic, other.kind)
+            == (phrase.ordinal, phrase.topic, phrase.kind)
+        ):
+            return other
+    return phrase
