@@ -669,6 +669,8 @@ def test_rule_mention_quotes_of_any_style_or_none() -> None:
          "关于加强对“三重一大”事项监督的通知", "N"),
         ("落实《省卫生健康委支持某市深化改革若干举措》。",
          "省卫生健康委支持某市深化改革若干举措", "N"),
+        # a 函 is one of the official document types (GB/T 9704)
+        ("印发《巡察反馈意见整改交办函》。", "巡察反馈意见整改交办函", "N"),
         # analyses, plans and study arrangements are no rules
         ("印发《局党组理论学习中心组2024年理论学习安排意见》。",
          "局党组理论学习中心组2024年理论学习安排意见", "O"),

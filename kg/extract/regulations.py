@@ -70,7 +70,7 @@ _HEAD_WORDS: dict[str, RegulationKind] = {
         (
             "通知 意见 方案 办法 细则 规定 规则 制度 措施 政策 章程 职责 清单 体系"
             " 机制 守则 规范 标准 决定 准则 公约 规程 流程 须知 指引 指南 批复"
-            " 责任制 工作法 举措"
+            " 责任制 工作法 举措 函"
         ).split(),
         RegulationKind.NORMATIVE_DOCUMENT,
     ),
