@@ -317,7 +317,9 @@ def test_a_text_that_is_not_a_notice_fails_without_an_inspection(
     tmp_path: Path, name: str, text: str
 ) -> None:
     path = write(tmp_path / "in", f"{name}.txt", text.encode("utf-8"))
-    notice = write(tmp_path / "in", "sanmen.txt", corpus_text("luozhuang-2021").encode())
+    notice = write(
+        tmp_path / "in", "sanmen.txt", corpus_text("luozhuang-2021").encode()
+    )
     built = kg_build(tmp_path / "out", path, notice)
     assert_failed(built, path, NOT_A_NOTICE)
     assert_one_state(built, notice, "ok", None)
@@ -551,7 +553,8 @@ def test_a_folder_of_mixed_files_reports_each_file_once(tmp_path: Path) -> None:
     news = write(folder / "2021", "news.txt", NEWS_ARTICLE.encode("utf-8"))
     pdf = write(folder / "2021/山东", "scan.pdf", b"%PDF-1.4\n")
     copy = write(
-        folder / "旧 通报", "三门 副本.txt", corpus_text("luozhuang-2021").encode("utf-8")
+        folder / "旧 通报", "三门 副本.txt",
+        corpus_text("luozhuang-2021").encode("utf-8"),
     )
     write(folder, ".hidden.txt", b"not looked at")
     (folder / "empty folder").mkdir()
