@@ -264,10 +264,15 @@ def bench_pages(n: int, shape: str, jobs: int, workdir: Path) -> PagesRow:
         p.suffix == ".html" or p.parent.name == "assets")]
     notice_pages = list((out / "notices").glob("*.html"))
     stamps = {p: p.stat().st_mtime_ns for p in pages}
-    victim = sorted(p for p in folder.iterdir() if p.suffix == ".txt")[n // 2]
-    original = victim.read_bytes()
+    # A correction a reader sees: the notice now also cites a regulation, so
+    # its page, that regulation's, the index and the overview change.
+    victim, original = next(
+        (p, p.read_bytes()) for p in sorted(folder.iterdir())[n // 2:]
+        if p.suffix == ".txt" and "统一部署".encode() in p.read_bytes())
+    corrected = original.decode("utf-8").replace(
+        "统一部署", "统一部署和《中国共产党纪律处分条例》", 1)
     try:
-        victim.write_bytes(original + "\n(更正)".encode())
+        victim.write_bytes(corrected.encode("utf-8"))
         one_file = run_measured(command)
     finally:
         victim.write_bytes(original)

@@ -9,12 +9,11 @@ notices state would join once per graph that states it, and rows multiply.
 
 The store is opened once per `Corpus`; the prefixes come from
 `kg.rdf.namespaces`, and the one IRI a query may be given (`kg view --notice`)
-is written as a term by `sparql_iri`.
+is minted by `kg.rdf.iri` and written as a term by pyoxigraph.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,17 +38,6 @@ REGULATION_LINKS: Final = {
     str(KG.enacts): "enacts",
     str(KG.violates): "violates",
 }
-# Characters that cannot appear in an IRIREF (SPARQL 1.1 Query §19.8).
-_NOT_IN_IRI: Final = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def sparql_iri(iri: str) -> str:
-    """`iri` as a SPARQL term; anything that cannot be one raises."""
-    if _NOT_IN_IRI.search(iri):
-        raise KgError(f"{iri!r} cannot be written as an IRI")
-    return f"<{iri}>"
-
-
 def tail(iri: str) -> str:
     """The last segment of an IRI (a category id, a kind)."""
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
@@ -199,19 +187,22 @@ class Corpus:
     def _values(self) -> str:
         if self._only is None:
             return ""
-        rows = self.select("SELECT DISTINCT ?n WHERE { GRAPH ?n { ?n a kg:Notice ; "
-                           f"dcterms:identifier {_literal(self._only)} }} }}")
-        if not rows:
-            raise KgError(f"no notice {self._only!r} in the store; `kg sparql "
-                          "'SELECT ?id {?n dcterms:identifier ?id}'` lists them")
-        return "VALUES ?n { " + " ".join(sparql_iri(r["n"]) for r in rows) + " }"
+        # The notice's IRI as kg.rdf.iri mints it, written by pyoxigraph as
+        # an N-Triples term (SPARQL's IRIREF syntax): nothing pasted raw.
+        from kg.rdf.iri import notice_iri
+
+        return f"VALUES ?n {{ {notice_iri(self._only)} }}"
 
     @cached_property
     def notices(self) -> dict[str, NoticeData]:
         """Notice IRI → its data, in the order of their ids."""
         from kg.gather import gather_notices
 
-        return gather_notices(self)
+        notices = gather_notices(self)
+        if self._only is not None and not notices:
+            raise KgError(f"no notice {self._only!r} in the store; `kg sparql "
+                          "'SELECT ?id {?n dcterms:identifier ?id}'` lists them")
+        return notices
 
     @cached_property
     def citing(self) -> dict[str, list[NoticeData]]:
@@ -276,9 +267,3 @@ GROUP BY ?c""")
 
         return {CATEGORY_BASE + c.id: c.label_zh for c in categories()}
 
-
-def _literal(text: str) -> str:
-    """`text` as a SPARQL string literal (SPARQL 1.1 Query §19.7 escapes)."""
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
-    return f'"{escaped}"'

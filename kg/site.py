@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Final
 
 from kg.charts import CHART_ASSETS, chart_data
+from kg.errors import KgError
 from kg.graph import (
     CategoryRow,
     Corpus,
@@ -129,8 +130,6 @@ def view_page(
     """One graph page for `kg view`, carrying its assets in line: a notice,
     a regulation's or a category's neighbourhood, or (none given) the
     overview. A notice reads only that notice's graph from the store."""
-    from kg.errors import KgError
-
     if sum(choice is not None for choice in (notice, regulation, category)) > 1:
         raise KgError("give at most one of --notice, --regulation, --category")
     if notice is not None:
