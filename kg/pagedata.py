@@ -14,6 +14,7 @@ is minted by `kg.rdf.iri` and written as a term by pyoxigraph.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,7 @@ CATEGORY_BASE: Final = "https://w3id.org/kg-inspection/category/"
 INSPECTED: Final = str(KG.inspected)
 PROBLEM: Final = str(KG.Problem)
 MEASURE: Final = str(KG.Measure)
+_NOTICE_VARIABLE: Final = re.compile(r"\?n\b")
 # How a measure, a problem or the notice points at a regulation → the
 # relation shown on the edge (kg/rdf/build.py mints them).
 REGULATION_LINKS: Final = {
@@ -178,20 +180,28 @@ class Corpus:
     def per_notice(
         self, pattern: str, select: str = "*", group_by: str = ""
     ) -> list[dict[str, str]]:
-        """Rows of `pattern` matched inside each notice graph ``?n``."""
+        """Rows of `pattern` matched inside each notice graph ``?n`` (or only
+        the one notice this corpus reads)."""
         grouped = f"GROUP BY {group_by}" if group_by else ""
-        return self.select(f"SELECT {select} WHERE {{ {self._values} GRAPH ?n {{\n"
-                           f"?n a kg:Notice .\n{pattern}\n}} }} {grouped}")
+        inside = f"?n a kg:Notice .\n{pattern}"
+        if self._only is None:
+            where = f"GRAPH ?n {{\n{inside}\n}}"
+        else:
+            # The IRI written into the pattern: the store then reads one
+            # graph, where a VALUES or BIND of ?n still walked them all.
+            iri = self._iri
+            one = _NOTICE_VARIABLE.sub(lambda _: iri, inside)
+            where = f"GRAPH {iri} {{\n{one}\n}} BIND({iri} AS ?n)"
+        return self.select(f"SELECT {select} WHERE {{ {where} }} {grouped}")
 
     @cached_property
-    def _values(self) -> str:
-        if self._only is None:
-            return ""
+    def _iri(self) -> str:
         # The notice's IRI as kg.rdf.iri mints it, written by pyoxigraph as
         # an N-Triples term (SPARQL's IRIREF syntax): nothing pasted raw.
         from kg.rdf.iri import notice_iri
 
-        return f"VALUES ?n {{ {notice_iri(self._only)} }}"
+        assert self._only is not None
+        return str(notice_iri(self._only))
 
     @cached_property
     def notices(self) -> dict[str, NoticeData]:
