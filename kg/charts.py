@@ -27,8 +27,11 @@ def chart_data(corpus: Corpus, notices: list[NoticeRow],
                categories: list[CategoryRow]) -> dict[str, Any]:
     """What assets/charts.js draws, as plain lists."""
     regulations = regulation_rows(corpus)[:TOP_REGULATIONS]
-    dated = sorted(notices, key=lambda row: (row.inspection_start or row.issued
-                                             or "9999", row.id))
+    # Notices with no date known have nothing to place on the timeline.
+    dated = sorted((row for row in notices if row.inspection_start
+                    or row.inspection_end or row.feedback_date or row.issued),
+                   key=lambda row: (row.inspection_start or row.issued or "9999",
+                                    row.id))
     return {
         "categories": {
             "names": [row.label for row in categories],
@@ -40,6 +43,9 @@ def chart_data(corpus: Corpus, notices: list[NoticeRow],
             "notices": [len(row.notices) for row in regulations],
         },
         "timeline": {
+            # Ids keep the rows apart (a unit inspected twice has two);
+            # the axis shows the unit.
+            "ids": [row.id for row in dated],
             "notices": [row.organization or row.id for row in dated],
             "rows": [{"start": row.inspection_start, "end": row.inspection_end,
                       "feedback": row.feedback_date, "issued": row.issued}

@@ -342,3 +342,15 @@ def test_a_view_of_one_notice_reads_only_that_notice(triplets: Path) -> None:
     assert detail.row.id == "luozhuang-b"
     with pytest.raises(KgError, match="no notice 'luozhuang-z'"):
         kg_graph.Corpus(triplets, "luozhuang-z").notices
+
+
+def test_the_timeline_keeps_a_row_per_notice_when_units_repeat(triplets: Path) -> None:
+    from kg.charts import chart_data
+
+    corpus = kg_graph.Corpus(triplets)
+    notices = kg_graph.notice_rows(corpus)
+    timeline = chart_data(corpus, notices, kg_graph.category_rows(corpus))["timeline"]
+    assert timeline["ids"] == ["luozhuang-a", "luozhuang-b", "luozhuang-c"]
+    assert len(set(timeline["notices"])) == 1  # one unit, three rows
+    assert [row["start"] for row in timeline["rows"]] == [
+        row.inspection_start for row in notices]

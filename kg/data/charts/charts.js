@@ -45,7 +45,8 @@
 
   // One row per notice; the inspection a line from its start to its end,
   // the feedback and the publication as points.
-  var rows = data.timeline.notices;
+  var rows = data.timeline.ids;
+  var names = data.timeline.notices;
   var inspection = [], feedback = [], issued = [];
   data.timeline.rows.forEach(function (row, index) {
     var name = rows[index];
@@ -67,7 +68,8 @@
     legend: { top: 24 },
     grid: { left: 8, right: 24, top: 56, bottom: 8, containLabel: true },
     xAxis: { type: "time" },
-    yAxis: { type: "category", data: rows, inverse: true },
+    yAxis: { type: "category", data: rows, inverse: true,
+             axisLabel: { formatter: function (value, index) { return names[index]; } } },
     series: [
       { type: "line", name: "巡察 inspection", data: inspection, symbolSize: 4,
         lineStyle: { width: 6 }, connectNulls: false },
