@@ -42,7 +42,7 @@ import threading
 import time
 import urllib.parse
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,8 +228,12 @@ def _build(
             loader = _Loader(store, cache)
             batch: list[tuple[_Input, Result]] = []
             size = 0  # bytes of N-Quads in the batch
+            # Closed on the way out: a writer that fails ends the workers now,
+            # not when the suspended generator is collected (at exit,
+            # concurrent.futures waits for the pool it still holds).
+            results = _extract_all(pending, jobs, gazetteers, progress)
             try:
-                for item, result in _extract_all(pending, jobs, gazetteers, progress):
+                for item, result in results:
                     batch.append((item, result))
                     size += len(result.nquads)
                     if size >= BATCH_BYTES:
@@ -237,6 +241,7 @@ def _build(
                         batch, size = [], 0
                 _write_batch(batch, loader, out, entries, new_files)
             finally:
+                results.close()
                 loader.close()
             seconds["extract"] = time.perf_counter() - clock
 
@@ -628,7 +633,7 @@ def _sha256(path: Path) -> str:
 
 def _extract_all(
     items: list[_Input], jobs: int | None, gazetteers: list[Path], progress: bool
-) -> Iterator[tuple[_Input, Result]]:
+) -> Generator[tuple[_Input, Result], None, None]:
     """(input, result) in input order, extracted by a pool of processes with
     a bounded window of results in flight. A worker that dies (killed, out of
     memory) fails the file it held and the pool is started again."""
