@@ -356,6 +356,10 @@ def _pages(out: Path) -> list[str]:
         if (out / folder).is_dir():
             pages += sorted(f"{folder}/{p.name}" for p in (out / folder).iterdir()
                             if p.suffix == ".html" and not p.name.startswith("."))
+    # the script, styles and charts every page loads (kg.site.ASSET_DIR)
+    if (out / "assets").is_dir():
+        pages += sorted(f"assets/{p.name}" for p in (out / "assets").iterdir()
+                        if p.is_file() and not p.name.startswith("."))
     return pages
 
 

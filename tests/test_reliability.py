@@ -397,6 +397,19 @@ def test_deleted_pages_and_notice_files_are_written_again(
     assert not _build([two], out, html=True).written
 
 
+def test_a_deleted_asset_of_the_pages_is_written_again(
+    two: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    _build([two], out, html=True)
+    assets = sorted(p.name for p in (out / "assets").iterdir())
+    assert assets
+    (out / "assets" / assets[0]).unlink()
+    assert _build([two], out, html=True).written
+    assert sorted(p.name for p in (out / "assets").iterdir()) == assets
+    assert not _build([two], out, html=True).written
+
+
 # --- case 8: occupied output paths -------------------------------------------
 
 
