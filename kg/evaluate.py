@@ -1,7 +1,8 @@
 """Score `kg extract --format json` output against hand-checked gold files.
 
 Gold files are `tests/gold/<id>.json`; their fields and conventions are set out
-in `tests/gold/README.md`. The predicted side is the JSON contract of DESIGN.md.
+in `tests/gold/README.md`. The predicted side is the JSON contract
+(docs/json.md).
 
 Every field becomes a `FieldScore` of true positives, false positives and false
 negatives, so per-notice scores add up (micro-average) across a corpus:

@@ -1,5 +1,5 @@
-"""`Notice` → the JSON contract of `kg extract --format json` (DESIGN.md) and a
-readable text summary. Field names are fixed: add fields, never rename."""
+"""`Notice` → the JSON contract of `kg extract --format json` (docs/json.md)
+and a readable text summary. Field names are fixed: add fields, never rename."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _title(notice: Notice) -> str | None:
 
 
 def notice_to_dict(notice: Notice) -> dict[str, Any]:
-    """The JSON object of one notice, as DESIGN.md defines it."""
+    """The JSON object of one notice, as docs/architecture.md defines it."""
     body = notice.inspecting_body
     group = notice.inspection_group
     org = notice.inspected_org

@@ -1,6 +1,6 @@
 """Normalisation keys, gazetteers and cross-notice identity.
 
-DESIGN.md §Identity: a shared entity is identified by a normalisation key
+docs/architecture.md §Identity: a shared entity is identified by a normalisation key
 (NFKC, 《》 and whitespace stripped, full/half width unified, the
 中华人民共和国 prefix handled); the text as written stays a label. This module
 computes those keys and resolves 《》 titles against gazetteers:
@@ -12,7 +12,7 @@ computes those keys and resolves 《》 titles against gazetteers:
   level, published, valid_from, expired, version; one row per version).
 
 It is shared by the extractors and the RDF stage, so it imports neither rdflib
-nor jieba (DESIGN.md, import boundaries).
+nor jieba (docs/architecture.md, import boundaries).
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def category_key(label: str) -> str:
 # --- gazetteers --------------------------------------------------------------
 
 # Levels of the national database of laws and regulations (国家法律法规数据库)
-# mapped to the kinds of DESIGN.md: `law` is national laws and State Council
+# mapped to the kinds of docs/architecture.md: `law` is national laws and State Council
 # regulations; ministry rules and judicial interpretations bind conduct but are
 # issued below the State Council, hence normative documents.
 LEVEL_KINDS: dict[str, RegulationKind] = {

@@ -10,7 +10,7 @@ index and the overview. Pages left from an earlier build that the site no
 longer has are removed.
 
 vis-network, the style sheet and the scripts are written once under
-assets/, which pages name relatively; no request leaves a page (DESIGN.md).
+assets/, which pages name relatively; no request leaves a page (docs/architecture.md).
 From index.html each notice and category is one click away and each
 regulation at most two. Files are written atomically (`kg.store.atomic_path`).
 """

@@ -1,9 +1,9 @@
 """The embedded store on disk, SPARQL queries, and the push to a SPARQL server.
 
 The corpus lives in an Oxigraph store (`pyoxigraph.Store`, RocksDB on disk):
-one named graph per notice, whose graph IRI is the notice IRI (DESIGN.md,
+one named graph per notice, whose graph IRI is the notice IRI (docs/architecture.md,
 Vocabularies/provenance). Quads are streamed through pyoxigraph; rdflib is
-kept for the ontology and SHACL (DESIGN.md, measured speeds).
+kept for the ontology and SHACL (docs/architecture.md, measured speeds).
 
 Remote servers are spoken to with the standard protocols only, so any SPARQL
 1.1 server works; `--endpoint` means a different URL for each command:

@@ -10,7 +10,7 @@ so a page opens laid out, at a scale where labels read.
 The script, the style sheet and vis-network are assets: a site writes them
 once under assets/ (`kg.site`) and its pages name them relatively; a
 single page (`kg view`) carries them in line. Either way no request leaves
-the page (DESIGN.md).
+the page (docs/architecture.md).
 
 Node attributes read here (written by `kg.graph`): ``type`` (one of
 `NODE_TYPES`), ``label``, and optionally ``text`` (the source sentence),

@@ -332,7 +332,7 @@ def test_user_rows_without_dates_load(tmp_path: Path) -> None:
 
 
 def test_link_and_extractors_stay_free_of_rdflib() -> None:
-    # DESIGN.md import boundaries: only kg/rdf and kg/store import rdflib.
+    # docs/architecture.md import boundaries: only kg/rdf and kg/store import rdflib.
     code = (
         "import sys, kg.link, kg.extract.regulations;"
         "sys.exit(int('rdflib' in sys.modules))"

@@ -16,7 +16,7 @@ from kg.rdf.namespaces import KG
 from kg.rdf.ontology import ONTOLOGY_DIR, ontology_files, shapes_file
 
 # Where a kg: term must find its parent: W3C vocabularies and the DCMI terms
-# the design table builds on (DESIGN.md, Vocabularies).
+# the design table builds on (docs/architecture.md, Vocabularies).
 STANDARD = (
     "http://www.w3.org/ns/prov#",
     "http://www.w3.org/ns/org#",

@@ -45,8 +45,8 @@ R = {
 # Hand labels for every 《》 title of the corpus, in order of first occurrence:
 # kind|relations|title, one relation letter per occurrence (c cites, s studies,
 # e enacts, v violates). Judged from the notices by reading them, per the
-# definitions of DESIGN.md. Points of judgement: a 方案 that organises work is a
-# normative document, a 建议方案 (proposal) and a 情况通报 (report) are not;
+# definitions of docs/architecture.md. Points of judgement: a 方案 that organises
+# work is a normative document, a 建议方案 (proposal) and a 情况通报 (report) are not;
 # 发放/征订 a book for reading is studying it; 废止 (repealing) a rule cites it;
 # 《关于加强全区党务工作者队伍建设的意见》 was drafted by the unit (the verb
 # follows the title: 集思广议后制定并下发), hence enacts.

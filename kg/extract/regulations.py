@@ -1,7 +1,7 @@
 """Titles in 《》 with kind, relation and normalisation key; bracket-less
 mentions of well-known rules.
 
-The JSON contract (DESIGN.md): `regulations` holds one entry per distinct
+The JSON contract (docs/architecture.md): `regulations` holds one entry per distinct
 title written in 《》, the title being the text inside the outermost 《》
 exactly as written; `rule_mentions` holds well-known rules named without 《》.
 
@@ -63,7 +63,7 @@ _COMPILED_AFTER = re.compile(r"等?(?:(?:警示|教育|宣传|专题|纪录)+片
 # The head word is the title's suffix once status and edition marks are gone:
 # (试行), (修订版), (2022-2025), (市管干部), 汇编2, a dangling quote.
 _TAIL_MARKS = re.compile(r"(?:[(（][^()（）]{0,20}[)）]|\d+|[\s“”\"'‘’「」『』])+$")
-# DESIGN.md §JSON contract, `kind`. Longer suffixes are tried first, so 办法
+# docs/architecture.md §JSON contract, `kind`. Longer suffixes are tried first, so 办法
 # (normative) wins over 法 (law) and 建议方案 (other) over 方案 (normative).
 _HEAD_WORDS: dict[str, RegulationKind] = {
     **dict.fromkeys(

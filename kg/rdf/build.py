@@ -1,7 +1,7 @@
 """Model → RDF: the quads of one notice, of a build run, and serialisers.
 
 Everything extracted from one notice goes into ONE named graph whose IRI is
-the notice IRI (DESIGN.md, Vocabularies: provenance), and each graph is
+the notice IRI (docs/architecture.md, Vocabularies: provenance), and each graph is
 self-contained: the labels and types of the shared entities it mentions
 (regulations, organisations) are repeated in every graph that mentions them,
 so a graph can be pushed, replaced or deleted on its own.
@@ -55,7 +55,7 @@ from kg.rdf.namespaces import (
 )
 
 # How a 《》 or rule mention inside a measure links the measure to the
-# regulation (DESIGN.md, citing / enacting). A measure does not violate: a
+# regulation (docs/architecture.md, citing / enacting). A measure does not violate: a
 # `violates` mention inside one is still a reference.
 _MEASURE_RELATIONS = {
     Relation.CITES: ox_dcterms.references,
@@ -108,7 +108,8 @@ def to_turtle(triples: Iterable[Triple]) -> bytes:
 
 
 def _serialize(statements: Iterable[Quad] | Iterable[Triple], fmt: RdfFormat) -> bytes:
-    # pyoxigraph, not rdflib: ~100x faster Turtle (DESIGN.md, measured speeds).
+    # pyoxigraph, not rdflib: ~100x faster Turtle (docs/architecture.md,
+    # measured speeds).
     output = io.BytesIO()
     pyoxigraph.serialize(statements, output, fmt, prefixes=PREFIXES)
     return output.getvalue()

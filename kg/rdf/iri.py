@@ -1,4 +1,4 @@
-"""The only place IRIs are minted (STYLE.md §3, DESIGN.md §Identity).
+"""The only place IRIs are minted (STYLE.md §3, docs/architecture.md §Identity).
 
 Two kinds of subject:
 
@@ -70,7 +70,7 @@ ORGANIZATION_KIND_SLUGS: Final[dict[str, str]] = {
     "党总支": "general-party-branch",
     "党支部": "party-branch",
 }
-# kg.model.Count.key, DESIGN.md §JSON contract (announced_counts).
+# kg.model.Count.key, docs/architecture.md §JSON contract (announced_counts).
 COUNT_KEYS: Final = (
     "aspects",
     "categories",

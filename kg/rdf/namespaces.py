@@ -39,7 +39,7 @@ class ELI(DefinedNamespace):
     level that a notice can state (ELI ontology 1.5,
     http://data.europa.eu/eli/ontology). `eli:cites` is declared for
     completeness but `kg` never emits it: its domain would make a notice
-    legislation (DESIGN.md, Vocabularies)."""
+    legislation (docs/architecture.md, Vocabularies)."""
 
     _fail = True
 

@@ -1,6 +1,6 @@
 """The ontology files: where they are and their quads.
 
-They live in ``ontology/`` at the top of the repository (DESIGN.md, package
+They live in ``ontology/`` at the top of the repository (docs/architecture.md, package
 layout). ``kg/data/ontology`` links there, so a built wheel carries them as
 package data and an installed package finds them in the same place.
 """
