@@ -61,6 +61,25 @@ def _alive(pids: set[int]) -> set[int]:
     return alive
 
 
+def _start_build(out: Path, inputs: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", "-j", "2", "-o", str(out), str(inputs)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def _assert_none_left(seen: set[int]) -> None:
+    """None of `seen` runs 15 s on; any that does is killed, not left to the
+    next test."""
+    deadline = time.monotonic() + 15
+    while _alive(seen) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _alive(seen)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == set(), "processes left running after the build ended"
+
+
 @pytest.fixture
 def inputs(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
@@ -79,10 +98,7 @@ def test_a_signal_ends_the_build_and_its_workers(
     inputs: Path, tmp_path: Path, signum: int
 ) -> None:
     out = tmp_path / "out"
-    build = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", "-j", "2", "-o", str(out), str(inputs)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+    build = _start_build(out, inputs)
     seen: set[int] = set()
     try:
         deadline = time.monotonic() + 120
@@ -100,13 +116,7 @@ def test_a_signal_ends_the_build_and_its_workers(
             build.kill()
             build.wait()
     assert build.returncode == -signum
-    deadline = time.monotonic() + 15
-    while _alive(seen) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = _alive(seen)
-    for pid in left:  # do not leave them to the next test
-        os.kill(pid, signal.SIGKILL)
-    assert left == set(), "processes left running after the build ended"
+    _assert_none_left(seen)
 
     # The next build completes on what the ended one left.
     again = subprocess.run(
@@ -124,10 +134,7 @@ def test_a_signal_in_the_first_moments_leaves_no_process(
     inputs: Path, tmp_path: Path, after: float
 ) -> None:
     out = tmp_path / "out"
-    build = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", "-j", "2", "-o", str(out), str(inputs)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+    build = _start_build(out, inputs)
     seen: set[int] = set()
     started = time.monotonic()
     while time.monotonic() - started < after and build.poll() is None:
@@ -141,13 +148,7 @@ def test_a_signal_in_the_first_moments_leaves_no_process(
             build.kill()
             build.wait()
     assert build.returncode == -signal.SIGTERM
-    deadline = time.monotonic() + 15
-    while _alive(seen) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = _alive(seen)
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
-    assert left == set()
+    _assert_none_left(seen)
 
 
 def test_two_builds_started_together_one_runs_and_the_other_says_why(
