@@ -66,6 +66,7 @@ def test_count_phrases_of_the_genre(
         "党组书记主动领办巡察反馈的7个重点难点问题。",
         # each measure, not a count of measures
         "明确巡察整改责任,确保每一项整改措施均有明确的责任人。",
+        "确保巡察整改任务一件一件落实、整改措施一条一条兑现。",
     ],
 )
 def test_figures_beside_the_feedback_are_not_counts(sentence: str, width: str) -> None:

@@ -48,6 +48,9 @@ def group_of(text: str) -> tuple[str, int | None, str | None, int | None, str] |
          "营商环境专项巡察组对市某局进行了专项巡察。2021年3月9日,专项巡察组向市某局"
          "党组反馈了巡察意见。",
          ("市委深化“放管服”改革、优化营商环境专项巡察组", None, "专项", None, "巡察")),
+        ("根据市委统一部署,2020年10月9日至11月30日,市委“清波”专项行动机动巡察组对某县"
+         "开展了机动巡察。12月21日,巡察组向某县县委反馈了巡察意见。",
+         ("市委“清波”专项行动机动巡察组", None, "机动", None, "巡察")),
         # 巡视 by the centre and a province
         ("根据中央统一部署,2021年4月1日至6月30日,中央第十巡视组对某大学党委进行了"
          "常规巡视。9月8日,中央巡视组向某大学党委反馈了巡视意见。",
@@ -82,3 +85,10 @@ def test_every_group_phrase_is_found_with_its_offsets() -> None:
     text = "市委第一巡察组、市委巡察二组和区委营商环境专项巡察组"
     found = [text[p.start : p.end] for p in find_groups(text)]
     assert found == ["市委第一巡察组", "市委巡察二组", "区委营商环境专项巡察组"]
+
+
+def test_a_topic_needs_its_committee() -> None:
+    # 纪委 is no body of a group: its secretary's sentence names no group
+    text = "由市纪委书记、监委主任任副组长的落实市委专项巡察组反馈意见整改工作领导小组"
+    found = [text[p.start : p.end] for p in find_groups(text)]
+    assert found == ["市委专项巡察组"]

@@ -104,6 +104,8 @@ _MEASURES = re.compile(
     "(?:措施|举措)"
     f"|(?:(?:整改|支撑|具体)(?:措施|举措)|(?<=制定|制订|提出|建立)措施)(?:共计|合计|共)?\\s*"
     f"(?P<after>{NUMBER})\\s*[条项个]"
+    # 整改措施一条一条兑现: one by one, no figure
+    r"(?!\s*一\s*[条项个件])"
 )
 # Feedback is given in a handful of aspects and a few dozen categories: a
 # larger figure is a misreading (共指出413个方面33个问题, a 4 and a 13 run

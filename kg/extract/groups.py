@@ -10,8 +10,9 @@ central and provincial committees send 巡视组, city and county committees
                                    市委第一专项巡察组, 中央第十巡视组
     numeral-after = [round] [variety] kind ["第"] numeral "组" ;
                                    市委巡察四组, 第十二轮巡察一组
-    topical  = topic "专项" kind "组" ;
-                                   区委营商环境专项巡察组, 市委深化“某某”改革专项巡察组
+    topical  = topic ("专项" | "机动" | …) kind "组" ;
+                                   区委营商环境专项巡察组, 市委深化“某某”改革专项巡察组,
+                                   市委“某某”专项行动机动巡察组
     plain    = [variety] kind "组" ;      机动巡察组, 巡察组
     round    = "第" numeral "轮" ;     (the round is not the group: 第五轮 … 第七巡察组)
     body     = 中央 | 省委 | 自治区党委 | 市委 | 州委 | 盟委 | 县委 | 旗委 | 区委
@@ -48,7 +49,8 @@ GROUP = re.compile(
     "(?:"
     f"(?:{_ROUND.format('round')})?第(?P<ordinal>{_NUMERAL})(?P<variety>{VARIETY})?(?P<kind>巡察|巡视)组"
     f"|(?:{_ROUND.format('round2')})?(?P<variety2>{VARIETY})?(?P<kind2>巡察|巡视)第?(?P<ordinal2>{_NUMERAL})组"
-    f"|(?<=委){_TOPIC}(?P<topical>专项)(?P<kind3>巡察|巡视)组"
+    # named by topic only after a committee (the conditional needs the body)
+    f"|(?(body){_TOPIC}(?P<topical>专项|机动|提级|交叉|联动)(?P<kind3>巡察|巡视)组|(?!))"
     f"|(?P<variety4>{VARIETY})?(?P<kind4>巡察|巡视)组"
     ")"
 )
@@ -85,7 +87,7 @@ def _phrase(m: re.Match[str]) -> GroupPhrase:
     ordinal = m.group("ordinal") or m.group("ordinal2")
     variety = m.group("variety") or m.group("variety2") or m.group("variety4")
     if m.group("topical"):
-        variety = "专项"
+        variety = m.group("topical")
     kind = m.group("kind") or m.group("kind2") or m.group("kind3") or m.group("kind4")
     body = (m.start("body"), m.end("body")) if m.group("body") else None
     return GroupPhrase(

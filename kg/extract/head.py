@@ -199,7 +199,8 @@ def title_date(text: str, title: Span | None) -> Date | None:
 
 def title(text: str, source: Source) -> Span | None:
     """A line of the head ending in 通报/报告/整改情况…; a title broken over two
-    lines (unit, then 关于…通报) is one span covering both, newline included:
+    lines (unit, then 关于…通报; or unit and 关于, then …通报) is one span
+    covering both, newline included:
     a `Span` is contiguous text, and consumers join it for display."""
     previous: Span | None = None
     for line in lines(text):
@@ -210,7 +211,8 @@ def title(text: str, source: Source) -> Span | None:
         found = _title_in_line(text, line)
         if found is not None:
             if (
-                found.text.startswith("关于")
+                (found.text.startswith("关于") or (
+                    previous is not None and previous.text.endswith("关于")))
                 and previous is not None
                 and len(previous.text) <= 40
                 and not _NO_SENTENCE.search(previous.text)
