@@ -148,6 +148,13 @@ _CRUMB = re.compile(r"^.*[>＞]\s*")
 _UNIT_END = re.compile(r"(?:党组|党委|党工委|委员会|党总支|党支部)$")
 
 
+def body_start(text: str) -> int:
+    """Where the head ends when no inspection sentence says so: at the first
+    words of the body (统一部署, 巡察组), as the title search stops there."""
+    m = _HEAD_END.search(text)
+    return m.start() if m is not None else min(len(text), 2000)
+
+
 def _is_title(text: str) -> bool:
     # 巡察整改情况 alone is a page's column, not a notice's title
     return (

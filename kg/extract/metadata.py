@@ -25,7 +25,6 @@ from kg.extract.counts import find_counts
 from kg.extract.groups import GroupPhrase, pick_group
 from kg.extract.numbers import Period, find_dates, find_periods, fused_dates
 from kg.extract.units import (
-    INSPECTED,
     JOINT_INSPECTED,
     RECIPIENT,
     find_inspected_units,
@@ -118,7 +117,7 @@ def _publication(
 ) -> tuple[Date | None, Span | None]:
     """When and by whom the notice was published (kg.extract.head)."""
     signature, closing = head.signature(text)
-    head_end = inspection.start if inspection is not None else _head_end(text)
+    head_end = inspection.start if inspection is not None else head.body_start(text)
     published = (
         head.signed_date(text, source)
         or closing
@@ -153,16 +152,11 @@ def _period(
     return period
 
 
-def _head_end(text: str) -> int:
-    """Where the body starts when no inspection sentence says so."""
-    m = re.search("统一部署|巡[察视]组", text)
-    return m.start() if m is not None else min(len(text), 2000)
-
-
 def _inspection_sentence(text: str) -> Span | None:
     """The sentence saying who inspected whom: …巡察组对X进行了巡察."""
     for sentence in head.sentences(text):
-        if INSPECTED.search(sentence.text) or JOINT_INSPECTED.search(sentence.text):
+        # JOINT_INSPECTED reads one unit or several: 对A党组(、B党组)进行了巡察
+        if JOINT_INSPECTED.search(sentence.text):
             return sentence
     return None
 
