@@ -38,6 +38,16 @@ class OxigraphServer:
         return self.base_url + "/store"
 
 
+def stop(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """End a server the tests started: asked first, killed after `timeout`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     """A port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -82,10 +92,5 @@ def oxigraph_server(tmp_path: Path) -> Iterator[OxigraphServer]:
             time.sleep(0.05)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)
         log.close()

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.queries import QUERY_NAMES, run_named
 from kg.store import Store, run_query
-from tests.oxigraph_server import free_port
+from tests.oxigraph_server import free_port, stop
 
 pytestmark = pytest.mark.server
 
@@ -132,12 +132,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
             time.sleep(0.2)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=30)
         log.close()
 
 
