@@ -188,6 +188,11 @@ class Relation(StrEnum):
 class RegulationMention:
     span: Span  # the title with its 《》
     relation: Relation
+    # Where the linker placed it (kg.pipeline.place_mentions): the path of the
+    # problem whose span holds it, and the measure (1-based position within
+    # that problem) that does, if one does.
+    problem: str | None = None
+    measure: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +215,12 @@ class RuleMention:
     canonical: str  # the canonical regulation label it links to
     key: str
     span: Span
+    # What the gazetteer the notice was read with knows of the rule
+    # (kg.link.Gazetteer: the bundled list, or the user's file before it).
+    kind: RegulationKind | None = None
+    level: str | None = None
+    problem: str | None = None  # placed like RegulationMention's
+    measure: int | None = None
 
 
 class MeasureKind(StrEnum):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import TypeVar
 
 from kg.errors import LimitError, NotANoticeError
 from kg.extract.categories import classify_problem
@@ -23,7 +24,16 @@ from kg.extract.reading import as_written, reading_of, reading_source
 from kg.extract.regulations import find_regulations, find_rule_mentions
 from kg.ingest import MAX_NOTICE_CHARS, read_source, source_from_text
 from kg.link import Gazetteer
-from kg.model import Aspect, Count, Notice, Problem, Regulation, Source
+from kg.model import (
+    Aspect,
+    Count,
+    Notice,
+    Regulation,
+    RegulationMention,
+    RuleMention,
+    Source,
+    Span,
+)
 from kg.noticeid import stem_id
 from kg.outline import build_outline
 
@@ -107,35 +117,34 @@ def extract_source(source: Source, gazetteer: Gazetteer | None = None) -> Notice
 
 def _extract(source: Source, gazetteer: Gazetteer | None) -> Notice:
     outline = build_outline(source.text)
-    meta = find_metadata(source, outline)
-    regulations = find_regulations(source, gazetteer)
+    head = find_metadata(Notice(id=notice_id(source), source=source), outline)
     aspects = tuple(
-        _attach(aspect, regulations) for aspect in find_aspects(source, outline)
+        dataclasses.replace(
+            aspect,
+            problems=tuple(
+                dataclasses.replace(p, categories=classify_problem(p))
+                for p in aspect.problems
+            ),
+        )
+        for aspect in find_aspects(source, outline)
     )
-    year = meta.published.iso[:4] if meta.published else None
+    regulations, rule_mentions = place_mentions(
+        find_regulations(source, gazetteer),
+        find_rule_mentions(source, gazetteer),
+        aspects,
+    )
+    year = head.published.iso[:4] if head.published else None
     default_year = int(year) if year else None
-    warnings = list(meta.warnings)
+    warnings = list(head.warnings)
     if not aspects:
         warnings.append("no problems found under the notice's headings")
     else:
-        warnings += completeness_warnings(meta.counts, aspects)
-    return Notice(
-        id=notice_id(source),
-        source=source,
-        title=meta.title,
-        publisher=meta.publisher,
-        published=meta.published,
-        inspected_org=meta.inspected_org,
-        co_inspected=meta.co_inspected,
-        inspecting_body=meta.inspecting_body,
-        inspection_group=meta.inspection_group,
-        inspection_start=meta.inspection_start,
-        inspection_end=meta.inspection_end,
-        feedback_date=meta.feedback_date,
-        counts=meta.counts,
-        aspects=aspects,
+        warnings += completeness_warnings(head.counts, aspects)
+    return dataclasses.replace(
+        head,
+        aspects=tuple(_with_titles(a, regulations) for a in aspects),
         regulations=regulations,
-        rule_mentions=find_rule_mentions(source),
+        rule_mentions=rule_mentions,
         persons=find_persons(source),
         doc_numbers=find_doc_numbers(source.text),
         amounts=find_amounts(source.text),
@@ -181,25 +190,61 @@ def extract_notice(
     return extract_source(source_from_text(text_or_path), gazetteer)
 
 
-def _attach(aspect: Aspect, regulations: tuple[Regulation, ...]) -> Aspect:
-    return dataclasses.replace(
-        aspect,
-        problems=tuple(_attach_problem(p, regulations) for p in aspect.problems),
+_Mention = TypeVar("_Mention", RegulationMention, RuleMention)
+
+
+def place_mentions(
+    regulations: tuple[Regulation, ...],
+    rule_mentions: tuple[RuleMention, ...],
+    aspects: tuple[Aspect, ...],
+) -> tuple[tuple[Regulation, ...], tuple[RuleMention, ...]]:
+    """Each mention placed in the innermost item holding it: the first
+    measure whose span contains it, else the problem that does, else none
+    (a mention in the notice's opening or closing)."""
+    problems = [p for a in aspects for p in a.problems]
+    measures = [
+        (p.path, ordinal, m.span)
+        for p in problems
+        for ordinal, m in enumerate(p.measures, start=1)
+    ]
+
+    def place(span: Span) -> tuple[str | None, int | None]:
+        for path, ordinal, measure_span in measures:
+            if measure_span.contains(span):
+                return path, ordinal
+        for problem in problems:
+            if problem.span.contains(span):
+                return problem.path, None
+        return None, None
+
+    def placed(mention: _Mention) -> _Mention:
+        problem, measure = place(mention.span)
+        return dataclasses.replace(mention, problem=problem, measure=measure)
+
+    return (
+        tuple(
+            dataclasses.replace(r, mentions=tuple(placed(m) for m in r.mentions))
+            for r in regulations
+        ),
+        tuple(placed(rule) for rule in rule_mentions),
     )
 
 
-def _attach_problem(problem: Problem, regulations: tuple[Regulation, ...]) -> Problem:
-    measures = tuple(
-        dataclasses.replace(
-            m,
-            regulations=tuple(
-                r.title
-                for r in regulations
-                if any(m.span.contains(x.span) for x in r.mentions)
-            ),
-        )
-        for m in problem.measures
-    )
-    return dataclasses.replace(
-        problem, measures=measures, categories=classify_problem(problem)
-    )
+def _with_titles(aspect: Aspect, regulations: tuple[Regulation, ...]) -> Aspect:
+    """`aspect` with each measure's titles: those of the mentions it holds."""
+    held: dict[tuple[str, int], list[str]] = {}
+    for regulation in regulations:
+        for mention in regulation.mentions:
+            if mention.measure is not None and mention.problem is not None:
+                titles = held.setdefault((mention.problem, mention.measure), [])
+                if regulation.title not in titles:
+                    titles.append(regulation.title)
+    return dataclasses.replace(aspect, problems=tuple(
+        dataclasses.replace(problem, measures=tuple(
+            dataclasses.replace(
+                measure, regulations=tuple(held.get((problem.path, ordinal), ()))
+            )
+            for ordinal, measure in enumerate(problem.measures, start=1)
+        ))
+        for problem in aspect.problems
+    ))

@@ -35,6 +35,7 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from kg.errors import StoreDamagedError, StoreError
+from kg.vocab import NAMESPACES, term
 
 DumpFormat = TypingLiteral["trig", "turtle"]
 
@@ -46,9 +47,9 @@ FLUSH_EVERY_QUADS = 100_000
 # Bytes of a file's name kept in its temporary file's name (`atomic_path`).
 TEMPORARY_NAME_BYTES = 64
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_STRING = term("xsd", "string")
+_RDF_LANG_STRING = term("rdf", "langString")
+_XSD_BOOLEAN = term("xsd", "boolean")
 
 
 # --- the embedded store ------------------------------------------------------
@@ -181,7 +182,7 @@ class Store:
 
     def graph_turtle(self, graph_iri: str) -> bytes:
         """The triples of one named graph as Turtle with our prefixes."""
-        data = self._store.dump(format=ox.RdfFormat.TURTLE, prefixes=_prefixes(),
+        data = self._store.dump(format=ox.RdfFormat.TURTLE, prefixes=NAMESPACES,
                                 from_graph=ox.NamedNode(graph_iri))
         assert data is not None  # dump returns the bytes when given no output
         return data
@@ -231,7 +232,7 @@ class Store:
             try:
                 if fmt == "trig":
                     self._store.dump(
-                        temporary, format=ox.RdfFormat.TRIG, prefixes=_prefixes()
+                        temporary, format=ox.RdfFormat.TRIG, prefixes=NAMESPACES
                     )
                 else:
                     # Not CONSTRUCT: it removes the repeats by holding every
@@ -239,7 +240,7 @@ class Store:
                     union = self._store.quads_for_pattern(None, None, None, None)
                     ox.serialize(
                         (quad.triple for quad in union), temporary,
-                        format=ox.RdfFormat.TURTLE, prefixes=_prefixes(),
+                        format=ox.RdfFormat.TURTLE, prefixes=NAMESPACES,
                     )
             except OSError as error:
                 raise StoreError(f"{path}: cannot write the dump ({error})") from error
@@ -321,15 +322,6 @@ def _open_error(path: Path, error: BaseException) -> StoreError:
 def _rebuild_hint(path: Path) -> str:
     return (f"rebuild it: run `kg build --repair -o {path.parent} INPUTS`, or "
             f"remove {path} and run kg build again")
-
-
-def _prefixes() -> dict[str, str]:
-    """Our prefixes, for Turtle and TriG. Imported when first serialising:
-    kg.rdf.namespaces imports rdflib (0.06 s), which opening a store, loading
-    and querying do not need."""
-    from kg.rdf.namespaces import PREFIXES
-
-    return PREFIXES
 
 
 @contextlib.contextmanager

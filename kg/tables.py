@@ -22,11 +22,13 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
+from kg.vocab import NAMESPACES
+
 if TYPE_CHECKING:
     from kg.store import Cell
 
 _IRI = re.compile(r"^(?:https?|urn|file):")
-_XSD: Final = "http://www.w3.org/2001/XMLSchema#"
+_XSD: Final = NAMESPACES["xsd"]
 _INTEGER_TYPES: Final = frozenset(_XSD + name for name in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger",
     "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",

@@ -4,9 +4,9 @@ read by the metadata extractor, in half- or full-width punctuation."""
 
 from __future__ import annotations
 
-from kg.extract.metadata import NoticeHeader, find_metadata
+from kg.extract.metadata import find_metadata
 from kg.ingest import source_from_text
-from kg.model import Outline, Section, Span
+from kg.model import Notice, Outline, Section, Span
 
 HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
 WIDTHS = ("half", "full")
@@ -23,10 +23,10 @@ def in_width(text: str, width: str) -> str:
     return text.translate(HALF_TO_FULL) if width == "full" else text
 
 
-def header(text: str) -> NoticeHeader:
+def header(text: str) -> Notice:
     source = source_from_text(text)
     outline = Outline(Section(None, Span.of(text, 0, len(text))))
-    return find_metadata(source, outline)
+    return find_metadata(Notice(id="genre", source=source), outline)
 
 
 def counts(text: str) -> dict[str, int]:

@@ -7,6 +7,7 @@ are what the extractors must produce.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import unicodedata
 from pathlib import Path
@@ -33,8 +34,18 @@ from kg.model import (
     Source,
     Span,
 )
+from kg.pipeline import place_mentions
 
 NOTICES = Path(__file__).resolve().parents[1] / "examples" / "notices"
+
+
+def placed(notice: Notice) -> Notice:
+    """`notice` with its mentions placed in their measures and problems, as
+    the pipeline places them (the RDF stage reads the placement)."""
+    regulations, rules = place_mentions(
+        notice.regulations, notice.rule_mentions, notice.aspects
+    )
+    return dataclasses.replace(notice, regulations=regulations, rule_mentions=rules)
 
 
 def read_source(name: str) -> Source:
@@ -204,7 +215,7 @@ def luozhuang_notice() -> Notice:
     )
     three_big = f.span("“三重一大”", problem3.end)
     rule = canonical_regulation("“三重一大”决策制度")
-    return Notice(
+    return placed(Notice(
         id="luozhuang-2021",
         source=source,
         title=title,
@@ -244,11 +255,12 @@ def luozhuang_notice() -> Notice:
                 [(enacted, Relation.ENACTS)],
             ),
         ),
-        rule_mentions=(RuleMention(rule.label, rule.key, three_big),),
+        rule_mentions=(RuleMention(rule.label, rule.key, three_big, rule.kind,
+                                   rule.level),),
         doc_numbers=(
             DocNumber("罗投发[2019]9号", "罗投发", 2019, 9, f.span("罗投发[2019]9号")),
         ),
-    )
+    ))
 
 
 def sanmen_notice() -> Notice:
@@ -296,7 +308,7 @@ def sanmen_notice() -> Notice:
             ),
         ),
     )
-    return Notice(
+    return placed(Notice(
         id="sanmen-2023",
         source=source,
         title=f.span("中共三门县投资促进中心党组\n关于巡察整改进展情况的通报"),
@@ -343,7 +355,7 @@ def sanmen_notice() -> Notice:
                 f.span("台市委办室【2019】74号"),
             ),
         ),
-    )
+    ))
 
 
 def full_title_notice() -> Notice:
@@ -370,7 +382,7 @@ def full_title_notice() -> Notice:
             ),
         ),
     )
-    return Notice(
+    return placed(Notice(
         id="notice-" + source.sha256[:12],
         source=source,
         aspects=(Aspect("1", f.span("财务管理不够规范"), problem.span, (problem,)),),
@@ -381,4 +393,4 @@ def full_title_notice() -> Notice:
                 [(f.span("《中华人民共和国会计法》"), Relation.STUDIES)],
             ),
         ),
-    )
+    ))

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from kg.extract.metadata import NoticeHeader, find_metadata
-from kg.model import Outline, Section, Source, Span
+from kg.extract.metadata import find_metadata
+from kg.model import Notice, Outline, Section, Source, Span
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "notices"
 HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
@@ -113,13 +113,13 @@ def source(text: str) -> Source:
     )
 
 
-def header(text: str) -> NoticeHeader:
+def header(text: str) -> Notice:
     src = source(text)
     outline = Outline(root=Section(heading=None, span=Span.of(src.text, 0, len(text))))
-    return find_metadata(src, outline)
+    return find_metadata(Notice(id="t", source=src), outline)
 
 
-def spans(h: NoticeHeader) -> list[Span]:
+def spans(h: Notice) -> list[Span]:
     found = [s for s in (h.title, h.publisher) if s is not None]
     for fact in (
         h.published,
@@ -135,7 +135,7 @@ def spans(h: NoticeHeader) -> list[Span]:
     return found + [c.span for c in h.counts]
 
 
-def values(h: NoticeHeader) -> dict[str, Any]:
+def values(h: Notice) -> dict[str, Any]:
     counts = dict(NO_COUNTS)
     counts.update({c.key: c.value for c in h.counts})
     org, body, group = h.inspected_org, h.inspecting_body, h.inspection_group

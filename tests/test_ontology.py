@@ -12,8 +12,8 @@ from rdflib.term import Node
 
 from kg.model import MeasureKind, RegulationKind
 from kg.rdf import iri
-from kg.rdf.namespaces import KG
 from kg.rdf.ontology import ONTOLOGY_DIR, ontology_files, shapes_file
+from kg.vocab import KG_TERMS, NAMESPACES
 
 # Where a kg: term must find its parent: W3C vocabularies and the DCMI terms
 # the design table builds on (docs/architecture.md, Vocabularies).
@@ -26,7 +26,7 @@ STANDARD = (
     "http://purl.org/dc/terms/",
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 )
-KG_NS = str(KG._NS)
+KG_NS = NAMESPACES["kg"]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def schemes() -> Graph:
 
 
 def kg_terms() -> list[str]:
-    return sorted(name for name in KG.__annotations__ if not name.startswith("_"))
+    return sorted(KG_TERMS)
 
 
 def languages(graph: Graph, subject: Node, predicate: URIRef) -> set[str | None]:
@@ -175,3 +175,34 @@ def test_every_concept_has_zh_and_en_labels_and_definitions(
         assert (concept, SKOS.topConceptOf, node) in schemes
         assert languages(schemes, concept, SKOS.prefLabel) == {"zh", "en"}
         assert languages(schemes, concept, SKOS.definition) == {"zh", "en"}
+
+
+def test_the_plain_namespaces_are_rdflibs_and_the_ontology_files() -> None:
+    # kg.vocab spells the W3C namespaces out so that a store or a query need
+    # not import rdflib; they must be the ones rdflib declares, and the
+    # prefixes the ontology files bind.
+    from rdflib.namespace import (
+        DCTERMS,
+        FOAF,
+        ORG,
+        OWL,
+        PROV,
+        RDF,
+        RDFS,
+        SKOS,
+        TIME,
+        XSD,
+    )
+
+    rdflib_names = {"dcterms": DCTERMS, "foaf": FOAF, "org": ORG, "owl": OWL,
+                    "prov": PROV, "rdf": RDF, "rdfs": RDFS, "skos": SKOS,
+                    "time": TIME, "xsd": XSD}
+    for prefix, namespace in rdflib_names.items():
+        assert NAMESPACES[prefix] == str(namespace), prefix
+    bound: dict[str, str] = {}
+    for path in (*ontology_files(), shapes_file()):
+        graph = Graph().parse(path)
+        bound.update((p, str(n)) for p, n in graph.namespaces() if p in NAMESPACES)
+    assert bound, "the ontology files bind none of our prefixes"
+    for prefix, namespace in bound.items():
+        assert NAMESPACES[prefix] == namespace, prefix

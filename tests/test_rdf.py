@@ -331,3 +331,39 @@ def test_every_mention_annotation_says_how_the_regulation_is_mentioned() -> None
         for text, relation in mentions
     )
     assert sorted(r for r in rows if r[0].startswith("《")) == expected
+
+
+def test_a_user_gazetteers_level_reaches_the_rdf_and_the_summary(tmp_path) -> None:
+    # 民主集中制 is named without 《》 and the bundled list gives it no level;
+    # a user's list does. The linker's answer travels in the model, so the RDF
+    # and the summary say what the user's list says, not the bundled one.
+    from kg.link import Gazetteer
+    from kg.pipeline import extract_notice
+    from kg.rdf.summary import notice_citations
+
+    user = tmp_path / "laws.tsv"
+    user.write_text(
+        "name\tlevel\tpublished\tvalid_from\texpired\tversion\n"
+        "民主集中制\t党内法规\t2019-01-01\t\t0\t1\n",
+        encoding="utf-8",
+    )
+    text = (
+        "中共某某局党组关于巡察整改进展情况的通报\n"
+        "根据县委统一部署，2023年3月1日至4月30日，县委第二巡察组对某某局党组进行了巡察。\n"
+        "一、关于“党的建设不够有力”问题的整改进展情况\n"
+        "1.针对“贯彻民主集中制不到位”问题的整改进展情况。\n"
+        "一是组织班子成员学习党章；二是严格执行民主集中制，重大事项集体研究。\n"
+    )
+    key = "民主集中制"
+    for gazetteer, level in ((None, None), (Gazetteer.load([user]), "党内法规")):
+        notice = extract_notice(text, gazetteer)
+        rules = [r for r in notice.rule_mentions if r.canonical == key]
+        assert rules and all(r.level == level for r in rules)
+        node = iri.regulation_iri(rules[0].key)
+        levels = [str(q.object.value) for q in notice_quads(notice)
+                  if q.subject == node and q.predicate == ox_kg.level]
+        assert levels == ([level] if level else [])
+        cited = [c for c in notice_citations(notice) if c.key == rules[0].key]
+        assert [c.level for c in cited] == [level]
+        # placed in the problem's heading, then in its second measure
+        assert [(r.problem, r.measure) for r in rules] == [("1-1", None), ("1-1", 2)]

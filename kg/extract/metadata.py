@@ -16,9 +16,9 @@ Punctuation may be full- or half-width throughout (, ， : ： ( （).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
-from dataclasses import dataclass
 
 from kg.extract import head
 from kg.extract.counts import find_counts
@@ -33,10 +33,10 @@ from kg.extract.units import (
     resolve_first_person,
 )
 from kg.model import (
-    Count,
     Date,
     InspectingBody,
     InspectionGroup,
+    Notice,
     Organization,
     Outline,
     Source,
@@ -44,25 +44,12 @@ from kg.model import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeHeader:
-    title: Span | None = None
-    publisher: Span | None = None
-    published: Date | None = None
-    inspected_org: Organization | None = None
-    co_inspected: tuple[Organization, ...] = ()  # the others of a joint inspection
-    inspecting_body: InspectingBody | None = None
-    inspection_group: InspectionGroup | None = None
-    inspection_start: Date | None = None
-    inspection_end: Date | None = None
-    feedback_date: Date | None = None
-    counts: tuple[Count, ...] = ()
-    warnings: tuple[str, ...] = ()
-
-
-def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
-    """The notice's header facts. `outline` is accepted for the common
-    extractor signature; everything here is read from `source.text`."""
+def find_metadata(notice: Notice, outline: Outline) -> Notice:
+    """`notice` with its header facts: title, publication, the inspection's
+    parties and dates, the stated counts, and a warning for each fact not
+    found. `outline` is accepted for the common extractor signature;
+    everything here is read from the notice's text."""
+    source = notice.source
     text = source.text
     warnings: list[str] = []
     title = head.title(text, source)
@@ -95,7 +82,8 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
         warnings.append("no inspecting body found")
 
     counts, count_warnings = find_counts(text)
-    return NoticeHeader(
+    return dataclasses.replace(
+        notice,
         title=title,
         publisher=publisher,
         published=published,
@@ -108,7 +96,7 @@ def find_metadata(source: Source, outline: Outline) -> NoticeHeader:
         inspection_end=kept.end if kept else None,
         feedback_date=feedback_date,
         counts=counts,
-        warnings=tuple(warnings + count_warnings),
+        warnings=(*notice.warnings, *warnings, *count_warnings),
     )
 
 

@@ -213,8 +213,12 @@ def find_regulations(
     return tuple(regulations)
 
 
-def find_rule_mentions(source: Source) -> tuple[RuleMention, ...]:
-    """Well-known rules named without 《》 (kg/data/rules.tsv), outside titles."""
+def find_rule_mentions(
+    source: Source, gazetteer: Gazetteer | None = None
+) -> tuple[RuleMention, ...]:
+    """Well-known rules named without 《》 (kg/data/rules.tsv), outside titles,
+    with what `gazetteer` (default: the bundled list) knows of each."""
+    known_to = gazetteer or default_gazetteer()
     text = source.text
     spans = title_spans(text)
     starts = [s for s, _ in spans]
@@ -225,11 +229,14 @@ def find_rule_mentions(source: Source) -> tuple[RuleMention, ...]:
             continue
         assert match.lastgroup is not None  # every alternative is a named group
         canonical = canonicals[match.lastgroup]
+        known = known_to.canonical(canonical)
         mentions.append(
             RuleMention(
                 canonical=canonical,
                 key=regulation_key(canonical),
                 span=Span.of(text, match.start(), match.end()),
+                kind=known.kind,
+                level=known.level,
             )
         )
     return tuple(mentions)

@@ -35,6 +35,7 @@ from typing import Final
 from kg.errors import QueryError
 from kg.model import MeasureKind, RegulationKind, Relation
 from kg.store import QUERY_TIMEOUT, Cell, QueryResult, run_query
+from kg.vocab import iri_term, string_term
 
 QUERY_NAMES: Final = (
     "regulations",
@@ -51,8 +52,6 @@ MAX_LIMIT: Final = 1_000_000_000
 _MARKER: Final = re.compile(
     r"^(?P<indent>[ \t]*)# PARAM (?P<name>\w+): (?P<fragment>.*)$", re.MULTILINE
 )
-# Characters that cannot appear inside an IRIREF (SPARQL 1.1 Query §19.8).
-_NOT_IN_IRI: Final = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,23 +178,11 @@ def _choice(value: object, choices: dict[str, str]) -> str:
     return choices[value.strip()]
 
 
-def _iri(iri: str) -> str:
-    if _NOT_IN_IRI.search(iri):
-        raise ValueError(f"{iri!r} cannot be written as an IRI")
-    return f"<{iri}>"
-
-
-def _literal(text: str) -> str:
-    """`text` as a SPARQL string literal (SPARQL 1.1 Query §19.7 escapes)."""
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
-    return f'"{escaped}"'
-
-
 def _document_kind(value: object) -> str:
     from kg.rdf.iri import document_kind_iri
 
-    choices = {k.value: _iri(document_kind_iri(k).value) for k in RegulationKind}
+    choices = {k.value: iri_term(document_kind_iri(k).value)
+               for k in RegulationKind}
     return _choice(value, choices)
 
 
@@ -206,19 +193,19 @@ def _measure_kind(value: object) -> str:
     choices: dict[str, str] = {}
     for kind in MeasureKind:
         iri = measure_kind_iri(kind).value
-        choices[kind.value] = choices[iri.rsplit("/", 1)[1]] = _iri(iri)
+        choices[kind.value] = choices[iri.rsplit("/", 1)[1]] = iri_term(iri)
     return _choice(value, choices)
 
 
 def _relation(value: object) -> str:
-    return _choice(value, {r.value: _literal(r.value) for r in Relation})
+    return _choice(value, {r.value: string_term(r.value) for r in Relation})
 
 
 def _relation_summary(value: object) -> str:
     """A relation as the summary graph of its usages (kg.rdf.summary)."""
     from kg.rdf.iri import summary_graph_iri
 
-    return _choice(value, {r.value: _iri(summary_graph_iri(r.value).value)
+    return _choice(value, {r.value: iri_term(summary_graph_iri(r.value).value)
                            for r in Relation})
 
 
@@ -229,7 +216,7 @@ def _category(value: object) -> str:
 
     choices: dict[str, str] = {}
     for category in categories():
-        choices[category.id] = choices[category.label_zh] = _iri(
+        choices[category.id] = choices[category.label_zh] = iri_term(
             category_iri(category.id).value
         )
     if isinstance(value, str) and value.strip() not in choices:

@@ -25,7 +25,6 @@ from pathlib import PurePath
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple
 
-from kg.link import canonical_regulation
 from kg.model import (
     Aspect,
     Date,
@@ -33,7 +32,9 @@ from kg.model import (
     Notice,
     Problem,
     Regulation,
+    RegulationMention,
     Relation,
+    RuleMention,
     Span,
 )
 from kg.rdf import iri
@@ -142,10 +143,6 @@ class _NoticeGraph:
         # The skos:prefLabel of each shared node, so that a second spelling
         # becomes an altLabel (SKOS §5.4 S14: one prefLabel per language).
         self.pref_labels: dict[NamedNode, str] = {}
-        # Problems and measures with their IRIs, to attach the regulation
-        # mentions their spans contain.
-        self.problems: list[tuple[Problem, NamedNode]] = []
-        self.measures: list[tuple[Measure, NamedNode]] = []
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj: Object) -> None:
         self.triples.add((subject, predicate, obj))
@@ -341,7 +338,6 @@ class _NoticeGraph:
 
     def _problem(self, problem: Problem, parent: NamedNode) -> None:
         node = self.iris.finding(problem.path)
-        self.problems.append((problem, node))
         self._finding(node, ox_kg.Problem, problem.label.text)
         self.add(node, ox_dcterms.identifier, Literal(problem.path))
         self.add(node, ox_dcterms.isPartOf, parent)
@@ -364,7 +360,6 @@ class _NoticeGraph:
         # problem can restart its numbering (1. 2. … 一是 二是) and two
         # measures must never share an IRI.
         node = self.iris.measure(problem.path, ordinal)
-        self.measures.append((measure, node))
         add = self.add
         add(node, ox_rdf.type, ox_kg.Measure)
         add(node, ox_rdfs.label, _zh(measure.span.text))
@@ -381,7 +376,7 @@ class _NoticeGraph:
             node = iri.regulation_iri(regulation.key)
             self._regulation(node, regulation)
             for mention in regulation.mentions:
-                self._mention(node, mention.span, mention.relation)
+                self._mention(node, mention, mention.relation)
         titled = {iri.regulation_iri(r.key) for r in self.notice.regulations}
         for rule in self.notice.rule_mentions:
             node = iri.regulation_iri(rule.key)
@@ -390,12 +385,11 @@ class _NoticeGraph:
             if node not in titled:
                 # A rule named without 《》 carries no kind of its own; the
                 # gazetteer it was found with knows it.
-                known = canonical_regulation(rule.canonical)
-                if known.kind is not None:
-                    add(node, ox_eli.type_document, iri.document_kind_iri(known.kind))
-                if known.level:
-                    add(node, ox_kg.level, _zh(known.level))
-            annotation = self._mention(node, rule.span, Relation.CITES)
+                if rule.kind is not None:
+                    add(node, ox_eli.type_document, iri.document_kind_iri(rule.kind))
+                if rule.level:
+                    add(node, ox_kg.level, _zh(rule.level))
+            annotation = self._mention(node, rule, Relation.CITES)
             add(annotation, ox_rdf.type, ox_kg.BareMention)
 
     def _regulation(self, node: NamedNode, regulation: Regulation) -> None:
@@ -413,27 +407,26 @@ class _NoticeGraph:
                 Literal(regulation.published, datatype=ox_xsd.date),
             )
 
-    def _mention(self, node: NamedNode, span: Span, relation: Relation) -> NamedNode:
-        """Annotate one mention and link the item around it to the regulation:
-        the measure that contains it, else the problem, and always the notice.
+    def _mention(
+        self, node: NamedNode, mention: RegulationMention | RuleMention,
+        relation: Relation,
+    ) -> NamedNode:
+        """Annotate one mention and link the item the linker placed it in to
+        the regulation: its measure, else its problem, and always the notice.
         The annotation's dcterms:type says how (cites, studies, enacts,
         violates), so a mention outside any measure keeps its relation too."""
-        annotation = self.annotate(node, span)
+        annotation = self.annotate(node, mention.span)
         self.add(annotation, ox_dcterms.type, iri.relation_iri(relation))
         self.add(self.node, ox_dcterms.references, node)
-        for measure, measure_node in self.measures:
-            if measure.span.contains(span):
-                self.add(measure_node, _MEASURE_RELATIONS[relation], node)
-                return annotation
-        for problem, problem_node in self.problems:
-            if problem.span.contains(span):
-                link = (
-                    ox_kg.violates
-                    if relation is Relation.VIOLATES
-                    else ox_dcterms.references
-                )
-                self.add(problem_node, link, node)
-                return annotation
+        if mention.problem is None:
+            return annotation
+        if mention.measure is not None:
+            holder = self.iris.measure(mention.problem, mention.measure)
+            self.add(holder, _MEASURE_RELATIONS[relation], node)
+        else:
+            link = (ox_kg.violates if relation is Relation.VIOLATES
+                    else ox_dcterms.references)
+            self.add(self.iris.finding(mention.problem), link, node)
         return annotation
 
     # --- persons, documents, counts -------------------------------------------

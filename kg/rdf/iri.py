@@ -28,7 +28,7 @@ from pyoxigraph import NamedNode
 
 from kg.link import org_key
 from kg.model import MeasureKind, RegulationKind, Relation
-from kg.rdf.namespaces import BASE, ONTOLOGY_IRI
+from kg.vocab import BASE, ONTOLOGY_IRI
 
 # 16 hex digits = 64 bits: a collision needs ~4·10⁹ distinct keys (birthday
 # bound), far beyond any corpus of notices, and the IRIs stay short.

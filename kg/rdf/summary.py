@@ -27,7 +27,6 @@ from typing import Any, NamedTuple
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.link import canonical_regulation
 from kg.model import Notice, Relation
 from kg.rdf import iri
 from kg.rdf.namespaces import ox_eli, ox_kg, ox_rdf, ox_skos, ox_xsd
@@ -114,11 +113,10 @@ def notice_citations(notice: Notice) -> list[Citation]:
             entry["relations"][mention.relation.value] += 1
     for rule in notice.rule_mentions:
         if rule.key not in found:
-            known = canonical_regulation(rule.canonical)
             found[rule.key] = {
                 "label": rule.canonical,
-                "kind": known.kind.value if known.kind else None,
-                "level": known.level,
+                "kind": rule.kind.value if rule.kind else None,
+                "level": rule.level,
                 "relations": defaultdict(int),
                 "bare": 0,
             }

@@ -26,14 +26,14 @@ from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node
 
 from kg.errors import InputError
-from kg.rdf.namespaces import PREFIXES
 from kg.rdf.ontology import ontology_files, shapes_file
+from kg.vocab import NAMESPACES, SHAPES
 
 # rdflib parser names by file suffix; TriG and N-Quads carry named graphs.
 _FORMATS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt"}
 _QUAD_FORMATS = {"trig", "nquads"}
 _EXAMPLES = 3  # focus nodes quoted per group of results
-KGSH = Namespace("https://w3id.org/kg-inspection/shapes#")
+KGSH = Namespace(SHAPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,7 @@ def _report(
     path: Path, size: int, conforms: bool, results: Graph, shapes: Graph
 ) -> ValidationReport:
     names = NamespaceManager(Graph(), bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in NAMESPACES.items():
         names.bind(prefix, namespace)
     names.bind("kgsh", KGSH)
     names.bind("sh", SH)
