@@ -10,9 +10,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # builds 100 notices several times: ~30 s
 def test_bench_smoke_run_prints_the_results_table(tmp_path: Path) -> None:
     readme = ROOT / "benchmarks" / "README.md"
     before = readme.read_bytes()
