@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import GoldError
+from kg.model import CountKey
 
 SCALAR_FIELDS = (
     "title",
@@ -39,15 +40,7 @@ SCALAR_FIELDS = (
     "inspection_end",
     "feedback_date",
 )
-COUNT_KEYS = (
-    "aspects",
-    "categories",
-    "problems",
-    "rectified",
-    "measures",
-    "tasks",
-    "tasks_done",
-)
+COUNT_KEYS = tuple(key.value for key in CountKey)
 REGULATION_KINDS = frozenset({"law", "party_regulation", "normative_document", "other"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

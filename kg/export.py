@@ -7,6 +7,7 @@ from typing import Any
 
 from kg.model import (
     Aspect,
+    CountKey,
     Date,
     Measure,
     Notice,
@@ -14,9 +15,6 @@ from kg.model import (
     Regulation,
     Span,
 )
-
-COUNT_KEYS = ("aspects", "categories", "problems", "rectified", "measures")
-EXTRA_COUNT_KEYS = ("tasks", "tasks_done")
 
 
 def _span(span: Span) -> list[int]:
@@ -62,7 +60,7 @@ def notice_to_dict(notice: Notice) -> dict[str, Any]:
         "inspection_end": _date(notice.inspection_end),
         "feedback_date": _date(notice.feedback_date),
         "announced_counts": {
-            key: notice.count(key) for key in COUNT_KEYS + EXTRA_COUNT_KEYS
+            key.value: notice.count(key) for key in CountKey
         },
         "aspects": [_aspect(a) for a in notice.aspects],
         "regulations": [_regulation(r) for r in notice.regulations],

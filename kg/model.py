@@ -102,12 +102,25 @@ class Date:
     inferred_year: bool = False  # the year was omitted (4月1日); context gave it
 
 
+class CountKey(StrEnum):
+    """What an announced count counts. The values are the JSON keys of
+    ``announced_counts`` and, with - for _, the slugs of the count-kind
+    concepts (ontology/count-kinds.ttl)."""
+
+    ASPECTS = "aspects"  # 方面
+    CATEGORIES = "categories"  # 类
+    PROBLEMS = "problems"  # 具体问题
+    RECTIFIED = "rectified"  # problems rectified: 已完成整改28个
+    MEASURES = "measures"  # 整改措施
+    TASKS = "tasks"  # 整改任务
+    TASKS_DONE = "tasks_done"  # tasks done
+
+
 @dataclass(frozen=True, slots=True)
 class Count:
     """A figure the notice itself announces: 5个方面, 28项问题, 156条具体整改措施."""
 
-    # aspects | categories | problems | rectified | measures | tasks | tasks_done
-    key: str
+    key: str  # a CountKey value
     value: int
     span: Span
 

@@ -27,7 +27,7 @@ from typing import Final
 from pyoxigraph import NamedNode
 
 from kg.link import org_key
-from kg.model import MeasureKind, RegulationKind, Relation
+from kg.model import CountKey, MeasureKind, RegulationKind, Relation
 from kg.vocab import BASE, ONTOLOGY_IRI
 
 # 16 hex digits = 64 bits: a collision needs ~4·10⁹ distinct keys (birthday
@@ -71,15 +71,7 @@ ORGANIZATION_KIND_SLUGS: Final[dict[str, str]] = {
     "党支部": "party-branch",
 }
 # kg.model.Count.key, docs/architecture.md §JSON contract (announced_counts).
-COUNT_KEYS: Final = (
-    "aspects",
-    "categories",
-    "problems",
-    "rectified",
-    "measures",
-    "tasks",
-    "tasks_done",
-)
+COUNT_KEYS: Final = tuple(key.value for key in CountKey)
 
 
 def _segment(text: str) -> str:
