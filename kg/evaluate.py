@@ -151,8 +151,28 @@ def evaluate(gold: Mapping[str, Any], predicted: Mapping[str, Any]) -> list[Fiel
         for key in COUNT_KEYS
     ]
 
-    gold_aspects = gold.get("aspects") or []
-    predicted_aspects = predicted.get("aspects") or []
+    scores += _score_aspects(gold.get("aspects") or [], predicted.get("aspects") or [],
+                             gold.get("problems_total"))
+    scores += _score_regulations(
+        gold.get("regulations") or [], predicted.get("regulations") or []
+    )
+    scores += _score_persons(gold.get("persons") or [], predicted.get("persons") or [])
+    scores.append(
+        _score_multiset(
+            "doc_numbers",
+            gold.get("doc_numbers") or [],
+            (_text(d.get("text")) or "" for d in predicted.get("doc_numbers") or []),
+        )
+    )
+    return scores
+
+
+def _score_aspects(
+    gold_aspects: Sequence[Mapping[str, Any]],
+    predicted_aspects: Sequence[Mapping[str, Any]],
+    gold_total: object,
+) -> list[FieldScore]:
+    scores = []
     scores.append(
         _score_multiset(
             "aspects",
@@ -175,37 +195,28 @@ def evaluate(gold: Mapping[str, Any], predicted: Mapping[str, Any]) -> list[Fiel
     scores.append(
         _score_scalar(
             "problems_total",
-            gold.get("problems_total"),
+            gold_total,
             sum(len(a.get("problems") or []) for a in predicted_aspects),
         )
     )
+    return scores
 
-    scores += _score_regulations(
-        gold.get("regulations") or [], predicted.get("regulations") or []
-    )
 
-    gold_persons = [(p["name"], p["role"]) for p in gold.get("persons") or []]
-    predicted_persons = [
-        (_text(p.get("name")) or "", _text(p.get("role")) or "")
-        for p in predicted.get("persons") or []
-    ]
-    scores.append(_score_multiset("persons", set(gold_persons), set(predicted_persons)))
-    scores.append(
+def _score_persons(
+    gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
+) -> list[FieldScore]:
+    gold_persons = {(p["name"], p["role"]) for p in gold}
+    predicted_persons = {
+        (_text(p.get("name")) or "", _text(p.get("role")) or "") for p in predicted
+    }
+    return [
+        _score_multiset("persons", gold_persons, predicted_persons),
         _score_multiset(
             "persons.name",
             {name for name, _ in gold_persons},
             {name for name, _ in predicted_persons},
-        )
-    )
-
-    scores.append(
-        _score_multiset(
-            "doc_numbers",
-            gold.get("doc_numbers") or [],
-            (_text(d.get("text")) or "" for d in predicted.get("doc_numbers") or []),
-        )
-    )
-    return scores
+        ),
+    ]
 
 
 def _score_regulations(
@@ -317,6 +328,15 @@ def _gold_problem(gold: object) -> str | None:
     """What is wrong with a parsed gold document, or None when it is well-formed."""
     if not isinstance(gold, dict):
         return "top level is not a JSON object"
+    for check in (_scalars_problem, _counts_problem, _aspects_problem,
+                  _regulations_problem, _lists_problem):
+        problem = check(gold)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _scalars_problem(gold: dict[str, Any]) -> str | None:
     for name in ("id", *SCALAR_FIELDS):
         if name not in gold:
             return f"missing field {name!r}"
@@ -327,7 +347,10 @@ def _gold_problem(gold: object) -> str | None:
     for name in ("published", "inspection_start", "inspection_end", "feedback_date"):
         if gold[name] is not None and not _DATE.fullmatch(gold[name]):
             return f"field {name!r} must be YYYY-MM-DD or null, not {gold[name]!r}"
+    return None
 
+
+def _counts_problem(gold: dict[str, Any]) -> str | None:
     counts = gold.get("announced_counts")
     if not isinstance(counts, dict):
         return "missing object 'announced_counts'"
@@ -337,7 +360,10 @@ def _gold_problem(gold: object) -> str | None:
         value = counts[key]
         if value is not None and type(value) is not int:
             return f"announced_counts.{key} must be an integer or null"
+    return None
 
+
+def _aspects_problem(gold: dict[str, Any]) -> str | None:
     aspects = gold.get("aspects")
     if not isinstance(aspects, list) or not all(
         isinstance(a, dict)
@@ -354,7 +380,10 @@ def _gold_problem(gold: object) -> str | None:
             f"problems_total {total} is not the sum of the aspects' problems "
             f"({sum(a['problems'] for a in aspects)})"
         )
+    return None
 
+
+def _regulations_problem(gold: dict[str, Any]) -> str | None:
     regulations = gold.get("regulations")
     if not isinstance(regulations, list):
         return "'regulations' must be a list"
@@ -375,7 +404,10 @@ def _gold_problem(gold: object) -> str | None:
         if regulation["title"] in seen:
             return f"regulation {regulation['title']!r} is listed twice"
         seen.add(regulation["title"])
+    return None
 
+
+def _lists_problem(gold: dict[str, Any]) -> str | None:
     persons = gold.get("persons")
     if not isinstance(persons, list) or not all(
         isinstance(p, dict)

@@ -306,38 +306,12 @@ def _read_user_tsv(path: Path) -> dict[str, list[LawVersion]]:
     """The rows of a user gazetteer; `InputError` naming the file (and what
     to do) for one that is missing, a folder, too big, binary, not UTF-8 or
     not TSV, before any of it is used."""
-    where = str(path)
     try:
-        if path.is_dir():
-            raise InputError(where, "gazetteer is a folder, not a file",
-                             "give the TSV file")
-        if path.stat().st_size > MAX_GAZETTEER_BYTES:
-            raise InputError(where, "gazetteer is too big (over "
-                             f"{MAX_GAZETTEER_BYTES >> 20} MB)", "give the TSV file")
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(
-            where, f"cannot read gazetteer ({error.strerror or error})",
-            "check the path",
-        ) from error
-    nul = data.find(b"\0")
-    if nul >= 0:
-        raise InputError(where, f"gazetteer is binary data, not text (NUL at byte "
-                         f"{nul})", "save it as UTF-8 TSV")
-    try:
-        lines = data.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as error:
-        raise InputError(
-            where,
-            f"gazetteer is not UTF-8 (byte {error.start})",
-            "save it as UTF-8 TSV",
-        ) from error
-    versions: dict[str, list[LawVersion]] = {}
-    try:
-        rows = list(_tsv_rows(lines))
+        rows = list(_tsv_rows(_user_tsv_lines(path)))
     except csv.Error as error:
-        raise InputError(where, f"gazetteer is not TSV ({error})",
+        raise InputError(str(path), f"gazetteer is not TSV ({error})",
                          "save it as UTF-8 TSV") from error
+    versions: dict[str, list[LawVersion]] = {}
     for line_no, cells in rows:
         if cells[0] == _USER_COLUMNS[0]:
             continue
@@ -363,6 +337,36 @@ def _read_user_tsv(path: Path) -> dict[str, list[LawVersion]]:
             )
         )
     return versions
+
+
+def _user_tsv_lines(path: Path) -> list[str]:
+    """The text lines of a user gazetteer file, or `InputError`."""
+    where = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(where, "gazetteer is a folder, not a file",
+                             "give the TSV file")
+        if path.stat().st_size > MAX_GAZETTEER_BYTES:
+            raise InputError(where, "gazetteer is too big (over "
+                             f"{MAX_GAZETTEER_BYTES >> 20} MB)", "give the TSV file")
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(
+            where, f"cannot read gazetteer ({error.strerror or error})",
+            "check the path",
+        ) from error
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise InputError(where, f"gazetteer is binary data, not text (NUL at byte "
+                         f"{nul})", "save it as UTF-8 TSV")
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        raise InputError(
+            where,
+            f"gazetteer is not UTF-8 (byte {error.start})",
+            "save it as UTF-8 TSV",
+        ) from error
 
 
 def _tsv_rows(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
