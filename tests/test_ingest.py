@@ -1,4 +1,5 @@
-"""kg/ingest.py: bytes → Source, on the five corpus notices."""
+"""kg/ingest.py, kg/decode.py, kg/webpage.py: bytes → Source, on the five corpus
+notices."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.decode import NEVER_COMBINING
 from kg.errors import InputError, LimitError
 from kg.ingest import (
     MAX_NOTICE_CHARS,
@@ -211,6 +213,20 @@ def test_decomposed_character_is_composed() -> None:
     decomposed = unicodedata.normalize("NFD", line)
     assert decomposed != line
     assert source_from_text(decomposed).text == line
+
+
+def test_the_never_combining_ranges_hold_no_combining_mark() -> None:
+    """The cost bound skips runs of these characters without looking at each:
+    that is only sound while Unicode marks none of them as combining."""
+    bounds = re.findall(r"(.)-(.)", NEVER_COMBINING, re.S)
+    assert len(bounds) == 8  # the ranges are the whole pattern
+    marks = [
+        f"U+{code:04X}"
+        for low, high in bounds
+        for code in range(ord(low), ord(high) + 1)
+        if unicodedata.combining(chr(code))
+    ]
+    assert marks == []
 
 
 FULL_WIDTH = [
@@ -539,6 +555,33 @@ def test_br_separated_notice_and_info_bar() -> None:
     )
     expected = ["发布时间: 2021-03-11", "来源: 罗庄区投资促进服务中心"]
     assert source.text.split("\n") == expected + [line for line in lines if line]
+
+
+@pytest.mark.parametrize(
+    ("bar", "pairs"),
+    [
+        (
+            "发表时间：2021-03-11 来源：罗庄区投资促进服务中心 点击数：7",
+            (("发表时间", "2021-03-11"), ("来源", "罗庄区投资促进服务中心")),
+        ),
+        (
+            "发布时间：2021-03-11 发文日期：2021-03-10 【打印】【关闭】",
+            (("发布时间", "2021-03-11"), ("发文日期", "2021-03-10")),
+        ),
+    ],
+)
+def test_every_page_label_head_reads_ends_an_info_bar_value(
+    bar: str, pairs: tuple[tuple[str, str], ...]
+) -> None:
+    """The info bar is read by the labels of kg.extract.head (发表时间 and
+    发文日期 are dates it reads), so no value runs on into the next field."""
+    lines = corpus_text("luozhuang-2021").split("\n")[6:14]
+    body = (
+        "<h1>罗庄区投资促进服务中心党组关于巡察整改进展情况的通报</h1>"
+        f'<div class="info">{bar}</div>'
+        '<div id="zoom">' + "".join(f"<p>{line}</p>" for line in lines) + "</div>"
+    )
+    assert source_from_bytes(_page(body), "page.html").metadata == pairs
 
 
 def test_notice_table_inside_the_body_is_kept() -> None:

@@ -55,13 +55,25 @@ def lines(text: str) -> Iterator[Span]:
 
 # --- page metadata -------------------------------------------------------------
 
-# Labels of the metadata table that government sites put above a notice
-# (信息公开目录: 索引号, 信息名称, 成文日期, 发布机构…). A value runs to the next
-# label, two spaces or the end of the line.
-PAGE_LABELS = (
-    "索 引 号|信息索引号|索引号|公开方式|信息名称|文件名称|成文日期|公开日期|发布日期"
-    "|发文日期|发布时间|发表时间|发布机构|发文机关|文号|主题分类|公开范围|公开时限"
-    "|更新时间|浏览次数|来源|作者|字体"
+# Field labels of the catalogue table government portals print above a
+# 政府信息公开 article (信息公开目录: 索引号, 信息名称, 成文日期, 发布机构 …) and of
+# the info bar under a page's title (发布时间：… 来源：…). The one list of them:
+# kg.webpage reads a saved page's fields by it, and this module reads them
+# back from the text.
+PAGE_FIELDS = frozenset(
+    "索引号 信息索引号 主题分类 信息分类 体裁分类 组配分类 服务对象分类 "
+    "公开方式 公开范围 公开时限 公开形式 信息名称 文件名称 "
+    "发布机构 发文机关 发文机构 发布单位 生成机构 所属机构 责任部门 "
+    "标题 成文日期 生成日期 公开日期 发布日期 发文日期 发布时间 发表时间 更新时间 "
+    "文号 发文字号 发文文号 文件编号 来源 信息来源 关键词 主题词 有效性 作者".split()
+)
+# Widgets of the info bar: no field, but their words end the value before them.
+PAGE_WIDGETS = ("浏览次数", "点击数", "阅读次数", "访问次数", "字体", "字号",
+                "分享到", "打印", "关闭")
+# Any of them, as a pattern; tables space a short label out (索 引 号). A
+# value runs to the next label, two spaces or the end of the line.
+PAGE_LABELS = "|".join(
+    ["索 引 号", *sorted({*PAGE_FIELDS, *PAGE_WIDGETS}, key=lambda w: (-len(w), w))]
 )
 
 
