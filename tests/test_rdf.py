@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pyoxigraph
 import pytest
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store
@@ -15,7 +17,6 @@ from kg.rdf.build import (
     build_activity_quads,
     notice_quads,
     to_nquads,
-    to_trig,
     to_turtle,
 )
 from kg.rdf.namespaces import KG, OA, ox_kg, ox_oa
@@ -232,7 +233,9 @@ def test_person_holds_a_role_in_the_inspected_unit() -> None:
 @pytest.mark.parametrize("fmt", [RdfFormat.TRIG, RdfFormat.N_QUADS])
 def test_output_loads_in_rdflib_and_pyoxigraph_alike(fmt: RdfFormat) -> None:
     quads = [q for make in NOTICES for q in notice_quads(make())]
-    data = to_trig(quads) if fmt == RdfFormat.TRIG else to_nquads(quads)
+    output = io.BytesIO()
+    pyoxigraph.serialize(quads, output, fmt)
+    data = output.getvalue()
     store = Store()
     store.load(data, format=fmt)
     dataset = rdflib.Dataset()

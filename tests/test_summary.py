@@ -14,7 +14,13 @@ import pytest
 from kg.build import build_corpus
 from kg.model import Relation
 from kg.pipeline import extract_notice
-from kg.rdf.summary import Citation, notice_citations, summary_quads
+from kg.rdf.summary import (
+    Citation,
+    notice_citations,
+    scoped_citations,
+    usage_quads,
+    usages,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "notices"
 PREFIXES = """
@@ -94,6 +100,19 @@ def test_citations_count_titles_and_bare_rules_of_a_notice() -> None:
     assert by_label["中华人民共和国会计法"].relations == {"studies": 2}
     assert by_label["中央八项规定"].bare == 1
     assert by_label["中央八项规定"].relations == {"cites": 1}
+
+
+def summary_quads(
+    notices: list[tuple[str, str, list[Citation]]],
+) -> list[ox.Quad]:
+    """The summary graph of (notice id, date, citations) by the steps the
+    build streams from its cache: rows sorted by key and scope, usages, quads."""
+    rows = sorted(
+        (row for notice_id, date, citations in notices
+         for row in scoped_citations(notice_id, date, citations)),
+        key=lambda row: (row.key, row.scope, row.notice_id),
+    )
+    return sorted((q for of_key in usages(rows) for q in usage_quads(of_key)), key=str)
 
 
 def test_summary_is_deterministic_and_independent_of_notice_order() -> None:

@@ -107,7 +107,7 @@ def test_a_joint_inspection_names_every_unit(width: str, joiner: str) -> None:
 def test_a_joint_notice_reaches_the_json_and_a_valid_graph(tmp_path: Path) -> None:
     from kg.export import notice_to_dict
     from kg.pipeline import extract_notice
-    from kg.rdf.build import notice_quads, to_trig
+    from kg.rdf.build import notice_quads, to_nquads
     from kg.rdf.validate import validate_graph
 
     text = notice(
@@ -122,8 +122,8 @@ def test_a_joint_notice_reaches_the_json_and_a_valid_graph(tmp_path: Path) -> No
         if q.predicate.value.endswith("prefLabel")
     }
     assert {"县教育局党组", "县卫生健康局党组"} <= labels
-    graph = tmp_path / "graph.trig"
-    graph.write_bytes(to_trig(notice_quads(found)))
+    graph = tmp_path / "graph.nq"
+    graph.write_bytes(to_nquads(notice_quads(found)))
     report = validate_graph(graph)
     assert report.conforms, report.text
 

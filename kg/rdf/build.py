@@ -100,10 +100,6 @@ def to_nquads(quads: Iterable[Quad]) -> bytes:
     return _serialize(quads, RdfFormat.N_QUADS)
 
 
-def to_trig(quads: Iterable[Quad]) -> bytes:
-    return _serialize(quads, RdfFormat.TRIG)
-
-
 def to_turtle(triples: Iterable[Triple]) -> bytes:
     return _serialize(triples, RdfFormat.TURTLE)
 

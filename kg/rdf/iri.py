@@ -38,7 +38,6 @@ MEASURE_KINDS: Final = NamedNode(BASE + "measure-kinds")
 DOCUMENT_KINDS: Final = NamedNode(BASE + "document-kinds")
 ORGANIZATION_KINDS: Final = NamedNode(BASE + "organization-kinds")
 COUNT_KINDS: Final = NamedNode(BASE + "count-kinds")
-CATEGORIES: Final = NamedNode(BASE + "categories")  # ontology/categories.ttl
 ONTOLOGY: Final = NamedNode(ONTOLOGY_IRI)
 
 # Slugs are spelled out rather than derived from enum names so that renaming

@@ -11,9 +11,10 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import Quad, RdfFormat
+from pyoxigraph import NamedNode, Quad, RdfFormat
 
 from kg.errors import InputError
+from kg.vocab import ONTOLOGY_IRI
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "data" / "ontology"
 
@@ -49,16 +50,13 @@ def shapes_file() -> Path:
 def static_quads() -> tuple[Quad, ...]:
     """The ontology and concept schemes, in the graph named by the ontology IRI,
     sorted like the notice graphs; parsed once per process."""
-    # Here, not at the top: kg.rdf.iri imports jieba (through kg.link) and
-    # rdflib, which `ontology_files` (a build's fingerprint) does not need.
-    from kg.rdf.iri import ONTOLOGY
-
+    graph = NamedNode(ONTOLOGY_IRI)
     quads: set[Quad] = set()
     for path in ontology_files():
         try:
             for parsed in pyoxigraph.parse(path=str(path), format=RdfFormat.TURTLE):
                 quads.add(
-                    Quad(parsed.subject, parsed.predicate, parsed.object, ONTOLOGY)
+                    Quad(parsed.subject, parsed.predicate, parsed.object, graph)
                 )
         except SyntaxError as error:
             raise InputError(str(path), f"not valid Turtle: {error}") from error

@@ -209,19 +209,5 @@ def usage_quads(of_key: Sequence[Usage]) -> list[Quad]:
     return quads
 
 
-def summary_quads(
-    notices: Iterable[tuple[str, str | None, Iterable[Citation]]],
-) -> list[Quad]:
-    """The whole summary graph of (notice id, notice date, citations), in
-    memory; deterministic, sorted. The build streams the same from its cache."""
-    rows = sorted(
-        (row
-         for notice_id, date, citations in notices
-         for row in scoped_citations(notice_id, date, citations)),
-        key=lambda row: (row.key, row.scope, row.notice_id),
-    )
-    return sorted((q for of_key in usages(rows) for q in usage_quads(of_key)), key=str)
-
-
 def _integer(value: int) -> Literal:
     return Literal(str(value), datatype=ox_xsd.integer)
