@@ -34,19 +34,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kg.extract.numbers import parse_cn_number
 from kg.model import Heading, HeadingStyle, Outline, Section, Span
 
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _CN_NUM = "[一二三四五六七八九十]{1,3}"
 _NUM = "[0-9０-９]{1,3}"
 # ①-⑳ (U+2460-2473), ㉑-㉟ (U+3251-325F), ㊱-㊿ (U+32B1-32BF).
@@ -112,14 +102,6 @@ _LABEL_TRIM = " \t\u3000\xa0:：,，、"
 _TITLE_TRAIL = " \t\u3000\xa0\r。.．；;:：,，!！?？"
 _LINE = re.compile(r"[^\n]+")
 _MAX_DEPTH = 32  # guards the tree against pathological input; real notices use ≤ 8
-
-
-def cn_number(numeral: str) -> int:
-    """The value of a Chinese numeral up to 九十九: 三 → 3, 十二 → 12, 二十 → 20."""
-    if "十" not in numeral:
-        return _CN_DIGITS.get(numeral, 0)
-    tens, _, units = numeral.partition("十")
-    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + _CN_DIGITS.get(units, 0)
 
 
 def style_key(heading: Heading) -> str:
@@ -437,11 +419,8 @@ def _title_line(text: str, label_end: int, end: int) -> bool:
 
 
 def _ordinal(number: str) -> int:
-    if not number:
-        return 0
-    if number[0] in "0123456789０１２３４５６７８９":
-        return int(number)  # int() reads full-width digits too
-    return cn_number(number)
+    """The number a marker writes (一, 十二, 3, ３), 0 for none (问题:)."""
+    return parse_cn_number(number) if number else 0
 
 
 def _topic_word(label: str) -> str:

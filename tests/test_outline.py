@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.model import HeadingStyle, Section
-from kg.outline import build_outline, cn_number, is_inline, style_key
+from kg.outline import build_outline, is_inline, style_key
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "notices"
 NOTICES = [
@@ -256,8 +256,21 @@ def test_text_without_headings_is_a_bare_root() -> None:
 
 
 @pytest.mark.parametrize(
-    ("numeral", "value"),
-    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("九十九", 99)],
+    ("line", "ordinal"),
+    [
+        ("一、总体要求", 1),
+        ("十、其他问题", 10),
+        ("（十二）强化组织领导", 12),
+        ("(二十)压实整改责任", 20),
+        ("九十九是建立长效机制。", 99),
+        ("3.制定学习计划", 3),
+        ("（１２）修订制度", 12),
+        ("问题:理论学习不深入", 0),
+    ],
 )
-def test_chinese_numerals(numeral: str, value: int) -> None:
-    assert cn_number(numeral) == value
+def test_a_heading_ordinal_is_the_number_its_marker_writes(
+    line: str, ordinal: int
+) -> None:
+    (section,) = build_outline(line).root.children
+    assert section.heading is not None
+    assert section.heading.ordinal == ordinal

@@ -42,7 +42,18 @@ def parse_cn_number(s: str) -> int:
 
     A run of digits without units (二〇一九, 2019) is read digit by digit, as
     years are written; otherwise the usual 十/百/千 within 万/亿 sections.
-    Raises ValueError on anything else.
+    Raises ValueError on anything else. The one reader of Chinese numerals:
+    dates, counts and group ordinals here, heading ordinals in kg.outline.
+
+    >>> parse_cn_number("十二"), parse_cn_number("二十"), parse_cn_number("九十九")
+    (12, 20, 99)
+    >>> parse_cn_number("一百〇五"), parse_cn_number("一亿二千万")
+    (105, 120000000)
+    >>> parse_cn_number("二〇一九"), parse_cn_number("２８"), parse_cn_number("3万")
+    (2019, 28, 30000)
+    >>> parse_cn_number("方面")
+    Traceback (most recent call last):
+    ValueError: not a number: '方面'
     """
     s = s.strip()
     if not s:
