@@ -1,11 +1,16 @@
 """The shape docs/architecture.md and the style rules give the package: small
 modules with one job (at most 500 lines), functions that fit on a screen (at
-most 60 lines, from `def` to the last line), and a model that depends on
-nothing of ours, so every stage can read it."""
+most 60 lines, from `def` to the last line), a model that depends on nothing
+of ours, so every stage can read it, and dependencies declared exactly as
+they are used."""
 
 from __future__ import annotations
 
 import ast
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
@@ -14,6 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "kg"
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
+# Declared dependencies kg uses without importing them, and how.
+USED_UNIMPORTED = {
+    "oxigraph": "kg serve runs its `oxigraph` server (kg/serve.py)",
+    "opencc-python-reimplemented": "kg/extract/reading.py reads its character "
+    "table as a package resource",
+}
+# Test extras that are tools run by .ci/run, not imported.
+TOOLS = {"ruff", "mypy"}
 
 
 def modules() -> list[Path]:
@@ -59,3 +72,58 @@ def test_model_imports_nothing_of_ours() -> None:
             ours += [f"line {node.lineno}: import {alias.name}" for alias in
                      node.names if alias.name.split(".")[0] == "kg"]
     assert not ours, f"kg/model.py imports kg modules: {ours}"
+
+
+def third_party_imports(folder: Path) -> dict[str, set[str]]:
+    """Top-level modules imported anywhere in `folder` (function-level imports
+    included) that are neither the standard library nor ours, and where."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                continue
+            for top in {n.split(".")[0] for n in names}:
+                if top not in sys.stdlib_module_names and top not in ("kg", "tests"):
+                    found.setdefault(top, set()).add(name(path))
+    return found
+
+
+def distribution(requirement: str) -> str:
+    """The normalised distribution name of a requirement (PEP 503)."""
+    match = re.match(r"[A-Za-z0-9._-]+", requirement)
+    assert match is not None, requirement
+    return re.sub(r"[-_.]+", "-", match[0]).lower()
+
+
+def declared(extra: str | None = None) -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    requirements = (project["dependencies"] if extra is None
+                    else project["optional-dependencies"][extra])
+    return {distribution(r) for r in requirements}
+
+
+def providers(module: str) -> set[str]:
+    return {distribution(d) for d in packages_distributions().get(module, [])}
+
+
+def test_kg_declares_exactly_the_packages_it_imports() -> None:
+    imported = third_party_imports(PACKAGE)
+    undeclared = {m: sorted(where) for m, where in imported.items()
+                  if not providers(m) & declared()}
+    assert not undeclared, f"imported by kg, not in dependencies: {undeclared}"
+    used = set().union(*(providers(m) for m in imported)) | set(USED_UNIMPORTED)
+    assert declared() <= used, f"declared, never imported: {declared() - used}"
+
+
+def test_tests_import_only_declared_packages() -> None:
+    imported = third_party_imports(ROOT / "tests")
+    available = declared() | declared("test")
+    undeclared = {m: sorted(where) for m, where in imported.items()
+                  if not providers(m) & available}
+    assert not undeclared, f"imported by tests, not declared: {undeclared}"
+    used = set().union(*(providers(m) for m in imported)) | TOOLS
+    assert declared("test") <= used, f"never used: {declared('test') - used}"
