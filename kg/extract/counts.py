@@ -41,6 +41,7 @@ no number of problems before it: then it is the number of problems
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from kg.extract.head import sentences
 from kg.extract.numbers import parse_cn_number
@@ -177,83 +178,135 @@ def _breakdowns_as_problems(
     return result
 
 
+@dataclass(slots=True)
+class _SentenceCounts:
+    """The counts read in one sentence so far, each with the number of items
+    of its run (the weight `find_counts` compares statements by)."""
+
+    text: str
+    sentence: Span
+    found: list[tuple[Count, int]] = field(default_factory=list)
+
+    def add(self, key: str, num: str, start: int, end: int, weight: int = 1) -> None:
+        """A count over [start, end) of the sentence."""
+        base = self.sentence.start
+        span = Span.of(self.text, base + start, base + end)
+        self.found.append((Count(key, parse_cn_number(num), span), weight))
+
+
 def _sentence_counts(
     text: str, sentence: Span, unread: list[Span]
 ) -> list[tuple[Count, int]]:
     """The counts of one sentence, each with the number of items of its run;
     a number of problems in a sentence about the feedback that the grammar
     does not take goes to `unread`."""
-    s, base = sentence.text, sentence.start
-    counts: list[tuple[Count, int]] = []
+    counts = _SentenceCounts(text, sentence)
+    about_inspection = _INSPECTION.search(sentence.text) is not None
+    # runs no rule reads, unless another one does
+    candidates = _read_runs(counts) if about_inspection else []
+    _read_rectified(counts, about_inspection)
+    _read_tasks(counts)
+    _read_measures(counts)
+    unread += [
+        span for span in candidates
+        if not any(c.span.start < span.end and span.start < c.span.end
+                   for c, _ in counts.found)
+    ]
+    return counts.found
 
-    def add(key: str, num: str, start: int, end: int, weight: int = 1) -> None:
-        span = Span.of(text, base + start, base + end)
-        counts.append((Count(key, parse_cn_number(num), span), weight))
 
-    about_inspection = _INSPECTION.search(s) is not None
-    candidates: list[Span] = []  # runs no rule reads, unless another one does
+def _read_runs(counts: _SentenceCounts) -> list[Span]:
+    """The runs of a sentence about the inspection: a run after a lead is the
+    feedback, one without is a total rectified or a candidate to warn of."""
+    s = counts.sentence.text
+    candidates: list[Span] = []
     for run in _RUN.finditer(s):
         lead = _LEAD.search(s[max(0, run.start() - 48) : run.start()])
-        if not about_inspection or (
-            lead is not None and _SELF_EXAMINATION.search(lead.group())
-        ):
-            continue
         if lead is None:
-            # 截至目前,共计12个问题已整改完成: the total, rectified
-            done = _DONE_AFTER.match(s, run.end())
-            last = list(_ITEM.finditer(s, run.start(), run.end()))[-1]
-            if done and last.group("problems") and _TOTAL.search(s[: run.start()]):
-                add("rectified", last.group("num"), last.start(), done.end())
-            elif (
-                last.group("problems")
-                and _FEEDBACK_WORD.search(s)
-                and not _SELF_EXAMINATION.search(s[: run.start()])
-            ):
-                candidates.append(Span.of(text, base + run.start(), base + run.end()))
-            continue
-        problems: re.Match[str] | None = None
-        items = list(_ITEM.finditer(s, run.start(), run.end()))
-        for item in items:
-            key = next(
-                k for k in ("aspects", "categories", "problems", "aspects_of")
-                if item.group(k)
-            )
-            add(key.removesuffix("_of"), item.group("num"), item.start(),
-                item.end(), len(items))
-            if key == "problems":
-                problems = item
-        if problems is None:
-            continue
-        done = _DONE_AFTER.match(s, run.end())
-        if done is None:
-            clause = re.split("[，,]", s[: run.start()])[-1]
-            if _DONE_BEFORE.search(clause):
-                done = _DONE_OF.match(s, run.end())
-        if done is not None:
-            add("rectified", problems.group("num"), problems.start(), done.end())
+            candidate = _unled_run(counts, run)
+            if candidate is not None:
+                candidates.append(candidate)
+        elif not _SELF_EXAMINATION.search(lead.group()):
+            _led_run(counts, run)
+    return candidates
+
+
+def _unled_run(counts: _SentenceCounts, run: re.Match[str]) -> Span | None:
+    """A run without a lead: 截至目前,共计12个问题已整改完成 is the total
+    rectified; a number of problems beside 反馈/指出 is returned as a
+    candidate for `unread`."""
+    s, base = counts.sentence.text, counts.sentence.start
+    done = _DONE_AFTER.match(s, run.end())
+    last = list(_ITEM.finditer(s, run.start(), run.end()))[-1]
+    if done and last.group("problems") and _TOTAL.search(s[: run.start()]):
+        counts.add("rectified", last.group("num"), last.start(), done.end())
+    elif (
+        last.group("problems")
+        and _FEEDBACK_WORD.search(s)
+        and not _SELF_EXAMINATION.search(s[: run.start()])
+    ):
+        return Span.of(counts.text, base + run.start(), base + run.end())
+    return None
+
+
+def _led_run(counts: _SentenceCounts, run: re.Match[str]) -> None:
+    """The items of a run after a lead, weighted by their number, and the
+    problems rectified when the run says they were (…,已完成整改 after it, or
+    已完成…的整改 before it)."""
+    s = counts.sentence.text
+    problems: re.Match[str] | None = None
+    items = list(_ITEM.finditer(s, run.start(), run.end()))
+    for item in items:
+        key = next(
+            k for k in ("aspects", "categories", "problems", "aspects_of")
+            if item.group(k)
+        )
+        counts.add(key.removesuffix("_of"), item.group("num"), item.start(),
+                   item.end(), len(items))
+        if key == "problems":
+            problems = item
+    if problems is None:
+        return
+    done = _DONE_AFTER.match(s, run.end())
+    if done is None:
+        clause = re.split("[，,]", s[: run.start()])[-1]
+        if _DONE_BEFORE.search(clause):
+            done = _DONE_OF.match(s, run.end())
+    if done is not None:
+        counts.add("rectified", problems.group("num"), problems.start(), done.end())
+
+
+def _read_rectified(counts: _SentenceCounts, about_inspection: bool) -> None:
+    s = counts.sentence.text
     for m in _RECTIFIED.finditer(s):
         # 已整改完成12个问题 and 20个问题,已完成整改20个 say what was
         # rectified; 完成整改17项 alone, without a number of problems beside
         # it, is one measure's work (逐项核查以往巡视、审计发现问题,完成整改17项)
         stated = s.startswith("问题", m.end()) or _STATED_PROBLEMS.search(s)
         if stated or (about_inspection and not m.group("bare")):
-            add("rectified", m.group("num"), m.start(), m.end())
+            counts.add("rectified", m.group("num"), m.start(), m.end())
+
+
+def _read_tasks(counts: _SentenceCounts) -> None:
+    """Breakdowns (细化分解为41项具体问题), tasks and tasks done; a number of
+    tasks a breakdown already read is not read again."""
+    s, base = counts.sentence.text, counts.sentence.start
     for m in _BREAKDOWN.finditer(s):
         key = "tasks" if m.group("noun") != "问题" else "breakdown-problems"
-        add(key, m.group("num"), m.start("num"), m.end())
+        counts.add(key, m.group("num"), m.start("num"), m.end())
     for m in _TASKS.finditer(s):
         if not any(
-            c.key == "tasks" and c.span.end == base + m.end() for c, _ in counts
+            c.key == "tasks" and c.span.end == base + m.end() for c, _ in counts.found
         ):
-            add("tasks", m.group("num"), m.start(), m.end())
+            counts.add("tasks", m.group("num"), m.start(), m.end())
     if "整改任务" in s:
         for m in _TASKS_DONE.finditer(s):
-            add("tasks_done", m.group("num") or m.group("all"), m.start(), m.end())
+            counts.add(
+                "tasks_done", m.group("num") or m.group("all"), m.start(), m.end()
+            )
+
+
+def _read_measures(counts: _SentenceCounts) -> None:
+    s = counts.sentence.text
     for m in _MEASURES.finditer(s):
-        add("measures", m.group("num") or m.group("after"), m.start(), m.end())
-    unread += [
-        span for span in candidates
-        if not any(c.span.start < span.end and span.start < c.span.end
-                   for c, _ in counts)
-    ]
-    return counts
+        counts.add("measures", m.group("num") or m.group("after"), m.start(), m.end())
