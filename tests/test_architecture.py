@@ -7,7 +7,9 @@ they are used."""
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
@@ -127,3 +129,23 @@ def test_tests_import_only_declared_packages() -> None:
     assert not undeclared, f"imported by tests, not declared: {undeclared}"
     used = set().union(*(providers(m) for m in imported)) | TOOLS
     assert declared("test") <= used, f"never used: {declared('test') - used}"
+
+
+# Imports every module of kg (as doctest collection does), then says whether
+# jieba's dictionary was loaded (0.7 s; docs/architecture.md, Measured speeds).
+IMPORT_ALL = """
+import importlib, pkgutil, kg, jieba
+for module in pkgutil.walk_packages(kg.__path__, "kg."):
+    if module.name != "kg.__main__":  # runs the command line
+        importlib.import_module(module.name)
+print(jieba.dt.initialized)
+"""
+
+
+def test_importing_every_module_is_cheap_and_silent(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", IMPORT_ALL], cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (done.stdout, done.stderr) == ("False\n", "")
+    assert not list(tmp_path.iterdir())  # nothing written where it ran
