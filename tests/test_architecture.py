@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Mapping
+from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -108,8 +110,15 @@ def declared(extra: str | None = None) -> set[str]:
     return {distribution(r) for r in requirements}
 
 
+@cache
+def installed() -> Mapping[str, list[str]]:
+    """Top-level module → the installed distributions providing it (slow: it
+    reads every distribution's file list)."""
+    return packages_distributions()
+
+
 def providers(module: str) -> set[str]:
-    return {distribution(d) for d in packages_distributions().get(module, [])}
+    return {distribution(d) for d in installed().get(module, [])}
 
 
 def test_kg_declares_exactly_the_packages_it_imports() -> None:
