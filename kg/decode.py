@@ -88,40 +88,42 @@ def _cut_at_end(err: UnicodeDecodeError, size: int) -> bool:
     )
 
 
-def _truncation_warning(encoding: str, dropped: int) -> str:
-    return f"truncated {encoding} sequence at the end dropped ({dropped} bytes)"
+def _decode_to_cut(data: bytes, codec: str, name: str) -> tuple[str, list[str]]:
+    """`data` decoded, an incomplete character at the very end (a file cut
+    short) dropped with a warning; `UnicodeDecodeError` for any other fault."""
+    try:
+        return data.decode(codec), []
+    except UnicodeDecodeError as err:
+        if not _cut_at_end(err, len(data)):
+            raise
+        dropped = len(data) - err.start
+        warning = f"truncated {name} sequence at the end dropped ({dropped} bytes)"
+        return data[: err.start].decode(codec), [warning]
 
 
 def _decode_utf8(
     data: bytes, path: str | None, start: int = 0
 ) -> tuple[str, list[str]]:
     try:
-        return data[start:].decode("utf-8"), []
+        return _decode_to_cut(data[start:], "utf-8", "UTF-8")
     except UnicodeDecodeError as err:
         offset = start + err.start
-        if not _cut_at_end(err, len(data) - start):
-            raise InputError(
-                path,
-                f"not UTF-8 text (invalid byte 0x{data[offset]:02X} at byte {offset})",
-                _SAVE_AS_TEXT,
-            ) from None
-    text = data[start:offset].decode("utf-8")
-    return text, [_truncation_warning("UTF-8", len(data) - offset)]
+        raise InputError(
+            path,
+            f"not UTF-8 text (invalid byte 0x{data[offset]:02X} at byte {offset})",
+            _SAVE_AS_TEXT,
+        ) from None
 
 
 def _decode_utf16(data: bytes, path: str | None) -> tuple[str, str, list[str]]:
-    warnings: list[str] = []
     try:
-        text = data.decode("utf-16")
+        text, warnings = _decode_to_cut(data, "utf-16", "UTF-16")
     except UnicodeDecodeError as err:
-        if not _cut_at_end(err, len(data)):
-            raise InputError(
-                path,
-                f"not UTF-16 text (invalid code unit at byte {err.start})",
-                _SAVE_AS_TEXT,
-            ) from None
-        text = data[: err.start].decode("utf-16")
-        warnings.append(_truncation_warning("UTF-16", len(data) - err.start))
+        raise InputError(
+            path,
+            f"not UTF-16 text (invalid code unit at byte {err.start})",
+            _SAVE_AS_TEXT,
+        ) from None
     control = _CONTROL_CHAR.search(text)
     if control is not None and _mostly_binary(
         text.count("\x00"), _CONTROL_CHAR.subn("", text)[1], len(text)
@@ -156,14 +158,10 @@ def _binary_error(path: str | None, offset: int) -> InputError:
 
 def _decode_gb18030(data: bytes) -> tuple[str, list[str]] | None:
     """GB18030 (a superset of GBK and GB2312) if the bytes decode to Chinese text."""
-    warnings: list[str] = []
     try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as err:
-        if not _cut_at_end(err, len(data)):
-            return None
-        text = data[: err.start].decode("gb18030")
-        warnings.append(_truncation_warning("GB18030", len(data) - err.start))
+        text, warnings = _decode_to_cut(data, "gb18030", "GB18030")
+    except UnicodeDecodeError:
+        return None
     return (text, warnings) if _plausibly_chinese(text) else None
 
 

@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kg.extract import head
 from kg.extract.numbers import parse_cn_number
 from kg.model import Heading, HeadingStyle, Outline, Section, Span
 
@@ -100,7 +101,6 @@ _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _SITUATION_COLON = re.compile(r"情况\s*[:：]")
 _LABEL_TRIM = " \t\u3000\xa0:：,，、"
 _TITLE_TRAIL = " \t\u3000\xa0\r。.．；;:：,，!！?？"
-_LINE = re.compile(r"[^\n]+")
 _MAX_DEPTH = 32  # guards the tree against pathological input; real notices use ≤ 8
 
 
@@ -224,14 +224,9 @@ class _Builder:
 
     def _paragraphs(self) -> Iterator[_Paragraph]:
         text = self.text
-        for line in _LINE.finditer(text):
-            start, end = line.start(), line.end()
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start < end:
-                yield _Paragraph(start, end, _paragraph_marker(text, start, end))
+        for line in head.lines(text):  # non-blank, without surrounding spaces
+            start, end = line.start, line.end
+            yield _Paragraph(start, end, _paragraph_marker(text, start, end))
 
     def _landing(self, key: str, ordinal: int) -> int:
         """Where a heading lands: the stack index it replaces, or len(stack)
