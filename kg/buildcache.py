@@ -18,6 +18,7 @@ so a build killed in between leaves them for the next one).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sqlite3
@@ -28,15 +29,52 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # imported where rows are made: it imports the extractors
     from kg.rdf.summary import ScopedCitation
 
-FORMAT = 3  # 3: SQLite (1, 2: JSON)
-# path, sha256, notice_id, graph, and error or warnings, triples
-Record = dict[str, Any]
+# 4: a record is `Record` as JSON; 3: a free-form dict; 1, 2: a JSON file. A
+# cache of another format is read as lost: the store then decides what exists
+# (its notice graphs no record knows are orphans) and every input is
+# extracted again.
+FORMAT = 4
+# The key of a record made for a notice graph the store holds and the cache
+# did not know (an orphan): no input's key starts so (see `cache_key`).
+ORPHAN_KEY = "store:"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Record:
+    """What the cache remembers of one input: what it was built from, and
+    what its notice became (a graph and two files) or why it failed."""
+
+    path: str  # as given, or found under a folder given
+    sha256: str | None  # None: an orphan's, whose input is not known
+    notice_id: str
+    graph: str | None = None  # None: the input failed (`error` says why)
+    error: str = ""
+    warnings: tuple[str, ...] = ()
+    triples: int = 0
+    # Bytes of notices/<id>.ttl and .json as written: a file of another size
+    # was changed or cut short, and is written again.
+    ttl_bytes: int | None = None
+    json_bytes: int | None = None
+
+    def to_json(self) -> str:
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return _json_text({**fields, "warnings": list(self.warnings)})
+
+    @classmethod
+    def from_json(cls, text: str) -> Record:
+        """The record of `to_json`; `ValueError` for anything else (a record
+        of another format reads as a lost cache, `read_cache`)."""
+        try:
+            fields = json.loads(text)
+            return cls(**{**fields, "warnings": tuple(fields["warnings"])})
+        except (TypeError, KeyError) as error:
+            raise ValueError(f"not a build cache record ({error})") from error
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inputs (
     key TEXT PRIMARY KEY,       -- the input's absolute path
-    record TEXT NOT NULL        -- its Record as JSON
+    record TEXT NOT NULL        -- its Record as JSON (Record.to_json)
 );
 CREATE TABLE IF NOT EXISTS citations (
     key TEXT NOT NULL, scope TEXT NOT NULL, graph TEXT NOT NULL,
@@ -86,7 +124,7 @@ def read_cache(path: Path) -> tuple[dict[str, Any], dict[str, Record]]:
                     in connection.execute("SELECT name, value FROM meta")}
             if meta.get("format") != FORMAT:
                 return {}, {}
-            records = {key: json.loads(record) for key, record
+            records = {key: Record.from_json(record) for key, record
                        in connection.execute("SELECT key, record FROM inputs")}
     except (sqlite3.Error, ValueError):
         return {}, {}
@@ -125,14 +163,14 @@ class BuildCache:
         with self._transaction():
             for key, record, rows in built:
                 self._db.execute("INSERT OR REPLACE INTO inputs VALUES (?, ?)",
-                                 (key, _json_text(record)))
-                if record.get("graph"):
-                    self._drop_citations("graph = ?", (record["graph"],))
+                                 (key, record.to_json()))
+                if record.graph is not None:
+                    self._drop_citations("graph = ?", (record.graph,))
                     self._db.executemany(
                         "INSERT INTO citations (key, scope, graph, notice_id, date, "
                         "label, kind, level, mentions, bare) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [(r.key, r.scope, record["graph"], r.notice_id, r.date,
+                        [(r.key, r.scope, record.graph, r.notice_id, r.date,
                           r.label, r.kind, r.level, r.mentions, r.bare) for r in rows],
                     )
                     self._db.executemany("INSERT OR IGNORE INTO dirty VALUES (?)",
@@ -141,7 +179,7 @@ class BuildCache:
     def keep_only(self, records: Mapping[str, Record]) -> None:
         """Forget every input but those of `records`, and the citations of
         every graph none of them has."""
-        graphs = {r["graph"] for r in records.values() if r.get("graph")}
+        graphs = {r.graph for r in records.values() if r.graph is not None}
         with self._transaction():
             self._db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS live (name TEXT PRIMARY KEY)")

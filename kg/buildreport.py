@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from kg.noticeid import shown_path
 
-# The states of an input file. "unchanged" files were built by an earlier run
-# (same bytes, same kg, same gazetteers) and were not extracted again.
-OK = "ok"
-OK_WITH_WARNINGS = "ok-with-warnings"
-FAILED = "failed"
-SKIPPED = "skipped"
-UNCHANGED = "unchanged"
+
+class FileState(StrEnum):
+    """What became of an input file. Its value is what build-report.json and
+    the summary say (a `StrEnum` member is that string)."""
+
+    OK = "ok"
+    OK_WITH_WARNINGS = "ok-with-warnings"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not a notice's file: wrong type, or a duplicate
+    # built by an earlier run from the same bytes, kg and gazetteers, and not
+    # extracted again
+    UNCHANGED = "unchanged"
+
+
+# The order of the totals in the summary and the report.
+_TOTALS = (FileState.OK, FileState.OK_WITH_WARNINGS, FileState.UNCHANGED,
+           FileState.FAILED, FileState.SKIPPED)
 
 
 WARNING_LINES = 20  # files with warnings listed in the summary
@@ -23,7 +34,7 @@ WARNING_LINES = 20  # files with warnings listed in the summary
 @dataclass(frozen=True, slots=True)
 class FileEntry:
     path: str  # as given or found under a folder given
-    state: str  # ok | ok-with-warnings | failed | skipped | unchanged
+    state: FileState
     reason: str = ""  # why failed or skipped
     warnings: tuple[str, ...] = ()
     notice_id: str | None = None
@@ -59,14 +70,14 @@ class BuildReport:
     written: bool = True  # False: nothing changed, no output file was touched
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def count(self, state: str) -> int:
+    def count(self, state: FileState) -> int:
         return sum(1 for e in self.entries if e.state == state)
 
     def exit_code(self, strict: bool) -> int:
         """0 when every file is fine; 1 when one failed, or under `strict`
         when one has warnings (skipped files are not failures)."""
         for entry in self.entries:
-            if entry.state == FAILED or (strict and entry.warnings):
+            if entry.state == FileState.FAILED or (strict and entry.warnings):
                 return 1
         return 0
 
@@ -74,11 +85,11 @@ class BuildReport:
         lines = [
             f"{shown_path(e.path)}: {e.reason}"
             for e in self.entries
-            if e.state in (FAILED, SKIPPED)
+            if e.state in (FileState.FAILED, FileState.SKIPPED)
         ]
         # Every failure and skip gets its line; warnings are many on a big
         # corpus, so the first few show and the report holds the rest.
-        warned = [e for e in self.entries if e.state != FAILED and e.warnings]
+        warned = [e for e in self.entries if e.state != FileState.FAILED and e.warnings]
         lines += [
             f"{shown_path(e.path)}: {len(e.warnings)} warning(s): "
             + "; ".join(e.warnings)
@@ -96,7 +107,7 @@ class BuildReport:
         ]
         totals = ", ".join(
             f"{self.count(state)} {state}"
-            for state in (OK, OK_WITH_WARNINGS, UNCHANGED, FAILED, SKIPPED)
+            for state in _TOTALS
             if self.count(state)
         )
         outcome = (
@@ -125,7 +136,7 @@ class BuildReport:
                 "files": len(self.entries),
                 **{
                     state: self.count(state)
-                    for state in (OK, OK_WITH_WARNINGS, UNCHANGED, FAILED, SKIPPED)
+                    for state in _TOTALS
                 },
                 "quads": self.graph_triples,
             },

@@ -205,11 +205,12 @@ def test_a_symbolic_link_loop_is_reported_not_followed(
 
 
 def test_the_summary_lists_a_few_files_with_warnings_and_points_to_the_report() -> None:
-    from kg.buildreport import OK_WITH_WARNINGS, WARNING_LINES, BuildReport, FileEntry
+    from kg.buildreport import WARNING_LINES, BuildReport, FileEntry, FileState
 
     entries = tuple(
         FileEntry(
-            f"n{i:03}.txt", OK_WITH_WARNINGS, warnings=("no feedback date found",)
+            f"n{i:03}.txt", FileState.OK_WITH_WARNINGS,
+            warnings=("no feedback date found",),
         )
         for i in range(WARNING_LINES + 5)
     )
@@ -253,7 +254,7 @@ def test_a_store_that_fails_mid_build_stops_it_and_the_next_build_redoes_the_res
     from kg.store import Store
 
     out = tmp_path / "out"
-    monkeypatch.setattr("kg.build.BATCH_BYTES", 1)  # one notice per batch
+    monkeypatch.setattr("kg.writer.BATCH_BYTES", 1)  # one notice per batch
     loads: list[int] = []
     real_load = Store.load_graphs
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kg.buildcache import FORMAT, BuildCache, read_cache
+from kg.buildcache import FORMAT, BuildCache, Record, read_cache
 from kg.rdf.summary import Citation, scoped_citations
 
 AUDIT = Citation("审计法", "中华人民共和国审计法", "law", "法律", {"studies": 2}, 0)
@@ -14,10 +14,10 @@ EIGHT = Citation("中央八项规定", "中央八项规定", "party_regulation",
                  {"cites": 3}, 3)
 
 
-def record(notice_id: str) -> dict[str, object]:
-    return {"path": f"/in/{notice_id}.txt", "sha256": "0" * 64,
-            "notice_id": notice_id, "graph": f"urn:g:{notice_id}",
-            "warnings": [], "triples": 10}
+def record(notice_id: str) -> Record:
+    return Record(f"/in/{notice_id}.txt", "0" * 64, notice_id, f"urn:g:{notice_id}",
+                  warnings=("no feedback date found",), triples=10,
+                  ttl_bytes=100, json_bytes=200)
 
 
 def test_saved_records_and_citations_are_read_back_and_their_keys_are_dirty(
@@ -104,6 +104,7 @@ def test_a_missing_corrupt_or_older_cache_reads_as_empty_and_is_replaced(
 def test_a_path_that_is_not_utf8_is_a_key_and_a_record_sqlite_can_hold(
     tmp_path: Path,
 ) -> None:
+    import dataclasses
     import os
 
     from kg.buildcache import cache_key
@@ -115,7 +116,45 @@ def test_a_path_that_is_not_utf8_is_a_key_and_a_record_sqlite_can_hold(
     path = tmp_path / ".kg-cache.sqlite"
     cache = BuildCache(path)
     cache.set_meta({"format": FORMAT})
-    cache.save([(cache_key(odd), {**record("luo"), "path": odd}, ())])
+    cache.save([(cache_key(odd), dataclasses.replace(record("luo"), path=odd), ())])
     cache.close()
     _, records = read_cache(path)
-    assert records[cache_key(odd)]["path"] == odd  # the same bytes come back
+    assert records[cache_key(odd)].path == odd  # the same bytes come back
+
+
+def test_a_cache_of_the_format_before_records_were_typed_reads_as_lost(
+    tmp_path: Path,
+) -> None:
+    """Format 3 kept each record as a free-form dict (sizes in a "sizes"
+    object): read as a lost cache, so the store decides what exists, and
+    replaced when the build opens it for writing."""
+    path = tmp_path / ".kg-cache.sqlite"
+    cache = BuildCache(path)
+    cache.save([("/in/a.txt", record("a"), ())])
+    cache.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('format', '3')")
+    connection.close()
+    assert read_cache(path) == ({}, {})
+    cache = BuildCache(path)
+    cache.set_meta({"format": FORMAT})
+    cache.close()
+    assert read_cache(path) == ({"format": FORMAT}, {})  # the old rows are gone
+
+
+def test_a_record_of_another_shape_makes_the_whole_cache_read_as_lost(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / ".kg-cache.sqlite"
+    cache = BuildCache(path)
+    cache.set_meta({"format": FORMAT})
+    cache.save([("/in/a.txt", record("a"), ()), ("/in/b.txt", record("b"), ())])
+    cache.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "UPDATE inputs SET record = ? WHERE key = '/in/b.txt'",
+            ('{"path": "/in/b.txt", "sha256": null, "notice_id": "b", '
+             '"sizes": {".ttl": 1}, "warnings": []}',))
+    connection.close()
+    assert read_cache(path) == ({}, {})
+    assert Record.from_json(record("a").to_json()) == record("a")

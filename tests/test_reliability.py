@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from kg import outlock
-from kg.build import NOTICE_GRAPHS, build_corpus
+from kg.build import build_corpus
 from kg.buildreport import BuildReport, FileEntry
+from kg.buildstate import NOTICE_GRAPHS
 from kg.errors import OutputBusyError, OutputError, StoreDamagedError
 from kg.noticeid import MAX_ID_BYTES, id_key, stem_id
 from kg.rdf.iri import build_iri, notice_iri

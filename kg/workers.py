@@ -1,0 +1,105 @@
+"""The worker pool of `kg build`: notices extracted in worker processes
+(`kg.buildworker`), their results handed back in input order.
+
+Workers are started with ``spawn``: the parent holds the store's RocksDB
+threads, which a fork would copy mid-flight. A bounded window of results is
+in flight, so the workers stay busy while the writer loads the store and
+memory does not grow with the corpus. A worker that dies (killed, out of
+memory) fails the file it held and the pool is started again.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Generator
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.discover import Input
+
+if TYPE_CHECKING:
+    from kg.buildworker import Result
+
+# Results in flight per worker: enough to keep the workers busy while the
+# writer waits for the loader, few enough to bound memory (~1.2 MB each).
+WINDOW_PER_WORKER = 16
+
+
+def extract_all(
+    items: list[Input], jobs: int | None, gazetteers: list[Path], progress: bool
+) -> Generator[tuple[Input, Result], None, None]:
+    """(input, result) in input order, extracted by `jobs` processes (None:
+    one per core), with a progress bar on stderr when `progress`. Close the
+    generator to stop the workers at once."""
+    if not items:
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    workers = jobs or os.cpu_count() or 1
+    waiting = deque(items)
+    console = Console(stderr=True)  # stdout may be piped; the bar is for people
+    with Progress(console=console, disable=not progress, transient=True) as bar:
+        task = bar.add_task("extracting", total=len(items))
+        while waiting:
+            yield from _extract_in_one_pool(
+                waiting, workers, gazetteers, lambda: bar.advance(task))
+
+
+def _extract_in_one_pool(
+    waiting: deque[Input], workers: int, gazetteers: list[Path],
+    advance: Callable[[], None],
+) -> Generator[tuple[Input, Result], None, None]:
+    """Take inputs off `waiting` and yield their results until it is empty or
+    a worker dies; then the inputs still in flight go back on `waiting`."""
+    from kg import buildworker
+
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=buildworker.start_worker, initargs=(gazetteers,),
+    ) as pool:
+        try:
+            window: deque[tuple[Input, concurrent.futures.Future[Result]]] = deque()
+            while waiting or window:
+                while waiting and len(window) < workers * WINDOW_PER_WORKER:
+                    item = waiting.popleft()
+                    window.append((item, pool.submit(
+                        buildworker.extract, item.path, item.sha256, item.notice_id)))
+                item, future = window.popleft()
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    waiting.extendleft(reversed([i for i, _ in window]))
+                    yield item, buildworker.Result(
+                        item.notice_id, cacheable=False,
+                        error="internal error: the worker process died "
+                        "extracting it (out of memory?)")
+                    advance()
+                    return
+                yield item, result
+                advance()
+        except BaseException:
+            # Ctrl-C, SIGTERM, SIGHUP or an error of the writer: the pool's
+            # exit would wait for every task submitted.
+            stop_workers(pool)
+            raise
+
+
+def stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """End the worker processes now, not after the tasks in flight."""
+    # The executor has no public way to end its processes before Python
+    # 3.14 (terminate_workers); they are in `_processes`, which shutdown
+    # empties, so they are taken first.
+    processes = dict(getattr(pool, "_processes", None) or {})
+    for process in processes.values():
+        with contextlib.suppress(Exception):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
