@@ -151,47 +151,50 @@ def assert_failed(built: Built, path: Path, reason: str) -> None:
 # --- one file each -------------------------------------------------------------
 
 
-def test_empty_file_fails(tmp_path: Path) -> None:
-    path = write(tmp_path / "in", "empty.txt", b"")
-    built = kg_build(tmp_path / "out", path)
-    assert_failed(
-        built, path, "empty file (put the notice's text in it, or leave the file out)"
-    )
+GIVE_TEXT = "(put the notice's text in it, or leave the file out)"
+LUOZHUANG = corpus_text("luozhuang-2021").encode("utf-8")
+NOT_TEXT = "not UTF-8, GB18030 or UTF-16 text"
 
 
 @pytest.mark.parametrize(
-    "data", [b" \n\t\r\n", "\u3000\u3000\n\xa0\n".encode(), b"\n" * 1000]
+    ("name", "data", "reason"),
+    [
+        pytest.param("empty.txt", b"", f"empty file {GIVE_TEXT}", id="empty"),
+        *(
+            pytest.param(
+                "blank.txt", data, f"no text, only whitespace {GIVE_TEXT}",
+                id=f"whitespace-{i}",
+            )
+            for i, data in enumerate(
+                [b" \n\t\r\n", "\u3000\u3000\n\xa0\n".encode(), b"\n" * 1000]
+            )
+        ),
+        pytest.param(
+            "luozhuang.txt",
+            LUOZHUANG[:312] + b"\x00\x01\x02" + LUOZHUANG,
+            f"{NOT_TEXT} (binary data at byte 312) {SAVE_AS_TEXT}",
+            id="binary data, naming the byte",
+        ),
+        pytest.param(
+            "random.txt",
+            bytes(range(256)) * 8,
+            f"{NOT_TEXT} (binary data at byte 0) {SAVE_AS_TEXT}",
+            id="random bytes",
+        ),
+        pytest.param(
+            "scan.txt",
+            b"%PDF-1.4\n1 0 obj\n",
+            "unsupported file type (PDF) (convert it to text or HTML first)",
+            id="PDF data under a .txt name",
+        ),
+    ],
 )
-def test_whitespace_only_file_fails(tmp_path: Path, data: bytes) -> None:
-    path = write(tmp_path / "in", "blank.txt", data)
+def test_a_file_that_holds_no_text_fails_saying_what_to_do(
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    path = write(tmp_path / "in", name, data)
     built = kg_build(tmp_path / "out", path)
-    assert_failed(
-        built,
-        path,
-        "no text, only whitespace (put the notice's text in it, or leave the file out)",
-    )
-
-
-def test_binary_data_fails_naming_the_byte(tmp_path: Path) -> None:
-    text = corpus_text("luozhuang-2021").encode("utf-8")
-    path = write(tmp_path / "in", "luozhuang.txt", text[:312] + b"\x00\x01\x02" + text)
-    built = kg_build(tmp_path / "out", path)
-    assert_failed(
-        built,
-        path,
-        f"not UTF-8, GB18030 or UTF-16 text (binary data at byte 312) {SAVE_AS_TEXT}",
-    )
-
-
-def test_random_bytes_fail(tmp_path: Path) -> None:
-    data = bytes(range(256)) * 8
-    path = write(tmp_path / "in", "random.txt", data)
-    built = kg_build(tmp_path / "out", path)
-    assert_failed(
-        built,
-        path,
-        f"not UTF-8, GB18030 or UTF-16 text (binary data at byte 0) {SAVE_AS_TEXT}",
-    )
+    assert_failed(built, path, reason)
 
 
 def test_truncated_utf8_is_ok_with_a_warning_and_fails_under_strict(
@@ -300,14 +303,6 @@ def test_other_suffixes_are_skipped_with_a_rename_hint(tmp_path: Path) -> None:
         "(rename it to .txt if it is a notice's text)",
     )
     assert built.exit_code == 0
-
-
-def test_pdf_data_under_a_txt_name_fails(tmp_path: Path) -> None:
-    path = write(tmp_path / "in", "scan.txt", b"%PDF-1.4\n1 0 obj\n")
-    built = kg_build(tmp_path / "out", path)
-    assert_failed(
-        built, path, "unsupported file type (PDF) (convert it to text or HTML first)"
-    )
 
 
 @pytest.mark.parametrize(
