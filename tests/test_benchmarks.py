@@ -15,8 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.slow  # builds 100 notices several times: ~30 s
-def test_bench_smoke_run_prints_the_results_table(tmp_path: Path) -> None:
+@pytest.mark.slow  # builds 100 notices seven times, runs 12 queries: 1-3 min
+def test_bench_smoke_run_prints_the_results_tables(tmp_path: Path) -> None:
     readme = ROOT / "benchmarks" / "README.md"
     before = readme.read_bytes()
     completed = subprocess.run(
@@ -25,13 +25,24 @@ def test_bench_smoke_run_prints_the_results_table(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
+    tables = [block.splitlines() for block in completed.stdout.split("\n\n")
+              if block.startswith("| ")]
+    assert len(tables) == 4
+    for header, _, *rows in tables:
+        assert rows and all(row.count("|") == header.count("|") for row in rows)
+    build, rebuilds, extraction, queries = (table[0] for table in tables)
+    assert all(part in build for part in ("| store s |", "| dumps s |",
+                                          "| pages s |", "default build s"))
+    assert tables[0][2].startswith("| 100 |")
+    assert "no-change rebuild, default s" in rebuilds
+    assert "one-file rebuild, default s" in rebuilds
+    assert "extract ÷ jieba speed" in extraction
+    named = {path.stem for path in (ROOT / "kg" / "queries").glob("*.rq")}
+    assert {row.split("|")[1].strip(" `") for row in tables[3][2:]} == named
+    assert "all rows (csv) s" in queries
     lines = completed.stdout.splitlines()
-    header = next(line for line in lines if line.startswith("| notices |"))
-    row = next(line for line in lines if line.startswith("| 100 |"))
-    assert row.count("|") == header.count("|")
-    assert "no-change rebuild" in header and "query regulations s" in header
-    assert "one-file rebuild with dumps s" in header and "all rows s" in header
     assert any(line.startswith("- N=100: extraction at") for line in lines)
+    assert any(line.startswith("- N=100: query regulations") for line in lines)
     # --smoke never rewrites the README's results.
     assert readme.read_bytes() == before
 
