@@ -18,8 +18,7 @@ from kg.export import notice_to_dict
 from kg.ingest import read_source
 from kg.link import Gazetteer
 from kg.pipeline import extract_source
-from kg.rdf import iri
-from kg.rdf.build import notice_quads, to_nquads, to_turtle
+from kg.rdf.build import notice_rdf
 from kg.rdf.summary import (
     ScopedCitation,
     notice_citations,
@@ -77,20 +76,20 @@ def extract(path: str, sha256: str, notice_id: str) -> Result:
         notice = extract_source(source, _gazetteer)
         if notice.id != notice_id:
             notice = dataclasses.replace(notice, id=notice_id)
-        quads = notice_quads(notice)
-        if len(quads) > MAX_QUADS:
-            raise LimitError(path, f"too many facts for one notice ({len(quads):,} "
+        rdf = notice_rdf(notice)
+        if rdf.triples > MAX_QUADS:
+            raise LimitError(path, f"too many facts for one notice ({rdf.triples:,} "
                              f"quads; kg builds notices of up to {MAX_QUADS:,})",
                              "split it into one file per notice")
         return Result(
             notice.id,
-            graph=iri.notice_iri(notice.id).value,
-            nquads=to_nquads(quads),
-            turtle=to_turtle(q.triple for q in quads),
+            graph=rdf.graph,
+            nquads=rdf.nquads,
+            turtle=rdf.turtle,
             json_text=json.dumps(notice_to_dict(notice), ensure_ascii=False,
                                  indent=2) + "\n",
             warnings=tuple(dict.fromkeys(source.warnings + notice.warnings)),
-            triples=len(quads),
+            triples=rdf.triples,
             citations=tuple(scoped_citations(notice.id, notice_date(notice),
                                              notice_citations(notice))),
         )

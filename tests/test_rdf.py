@@ -370,3 +370,36 @@ def test_a_user_gazetteers_level_reaches_the_rdf_and_the_summary(tmp_path) -> No
         assert [c.level for c in cited] == [level]
         # placed in the problem's heading, then in its second measure
         assert [(r.problem, r.measure) for r in rules] == [("1-1", None), ("1-1", 2)]
+
+
+@pytest.mark.parametrize("make", NOTICES)
+def test_the_turtle_holds_the_triples_of_the_nquads(make: Callable[[], Notice]) -> None:
+    # kg.rdf.turtle writes Turtle from the statements' text; rdflib and
+    # Oxigraph must read the same graph from it as from the N-Quads.
+    from kg.rdf.build import notice_rdf
+
+    rdf = notice_rdf(make())
+    from_turtle = set(rdflib.Graph().parse(data=rdf.turtle, format="turtle"))
+    dataset = rdflib.Dataset()
+    dataset.parse(data=rdf.nquads, format="nquads")
+    from_nquads = {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}
+    assert from_turtle == from_nquads and len(from_turtle) == rdf.triples
+    ox_turtle = {(q.subject, q.predicate, q.object)
+                 for q in pyoxigraph.parse(rdf.turtle, RdfFormat.TURTLE)}
+    ox_nquads = {(q.subject, q.predicate, q.object)
+                 for q in pyoxigraph.parse(rdf.nquads, RdfFormat.N_QUADS)}
+    assert ox_turtle == ox_nquads
+    assert b"a oa:Annotation" in rdf.turtle  # prefixed names, rdf:type as "a"
+
+
+def test_literals_with_quotes_backslashes_and_line_breaks_survive() -> None:
+    from kg.rdf.terms import literal, zh
+    from kg.rdf.turtle import turtle
+
+    text = '他说"好"\\n第二行\n\r末尾\\'
+    triples = [("<https://w3id.org/kg-inspection/x>",
+                "<http://www.w3.org/2000/01/rdf-schema#label>", term)
+               for term in (literal(text), zh(text))]
+    values = {str(o) for _, _, o in rdflib.Graph().parse(data=turtle(triples),
+                                                         format="turtle")}
+    assert values == {text}

@@ -11,7 +11,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import InputError
 from kg.rdf import iri
-from kg.rdf.build import notice_quads, to_nquads, to_trig, to_turtle
+from kg.rdf.build import notice_quads, to_nquads, to_turtle
 from kg.rdf.namespaces import ox_dcterms, ox_kg, ox_oa, ox_skos
 from kg.rdf.validate import validate_graph
 from tests.rdf_fixtures import full_title_notice, luozhuang_notice, sanmen_notice
@@ -28,9 +28,9 @@ def quads() -> list[Quad]:
     ]
 
 
-def write(tmp_path: Path, quads: list[Quad], name: str = "graph.trig") -> Path:
+def write(tmp_path: Path, quads: list[Quad], name: str = "graph.nq") -> Path:
     path = tmp_path / name
-    path.write_bytes(to_trig(quads))
+    path.write_bytes(to_nquads(quads))
     return path
 
 

@@ -11,6 +11,9 @@ Every node that came from the text, and every regulation mention, gets one
 §4.2.3 TextQuoteSelector, §4.2.4 TextPositionSelector: offsets in code points,
 which are Python `str` offsets over the NFC text).
 
+A notice's statements are written as N-Quads text (kg.rdf.terms), not built
+as pyoxigraph objects: the same statements at a tenth of the cost.
+
 Output is deterministic: no blank nodes, IRIs from kg.rdf.iri only, quads
 deduplicated and sorted.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
 
@@ -40,35 +44,69 @@ from kg.model import (
 from kg.rdf import iri
 from kg.rdf.namespaces import (
     PREFIXES,
-    ox_dcterms,
-    ox_eli,
-    ox_foaf,
-    ox_kg,
-    ox_oa,
-    ox_org,
     ox_owl,
     ox_prov,
     ox_rdf,
     ox_rdfs,
-    ox_skos,
-    ox_time,
     ox_xsd,
 )
+from kg.rdf.terms import (
+    DCTERMS,
+    ELI,
+    FOAF,
+    KG,
+    OA,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    XSD,
+    literal,
+    typed,
+    zh,
+)
+from kg.rdf.turtle import turtle
 
 # How a 《》 or rule mention inside a measure links the measure to the
 # regulation (docs/architecture.md, citing / enacting). A measure does not violate: a
 # `violates` mention inside one is still a reference.
 _MEASURE_RELATIONS = {
-    Relation.CITES: ox_dcterms.references,
-    Relation.STUDIES: ox_kg.studies,
-    Relation.ENACTS: ox_kg.enacts,
-    Relation.VIOLATES: ox_dcterms.references,
+    Relation.CITES: DCTERMS.references,
+    Relation.STUDIES: KG.studies,
+    Relation.ENACTS: KG.enacts,
+    Relation.VIOLATES: DCTERMS.references,
 }
 
 
+@dataclass(frozen=True, slots=True)
+class NoticeRdf:
+    """The statements of one notice's graph, written out."""
+
+    graph: str  # the graph's IRI, the notice's
+    nquads: bytes  # one statement per line, sorted
+    turtle: bytes  # the same triples (kg.rdf.turtle)
+    triples: int
+
+
+def notice_rdf(notice: Notice) -> NoticeRdf:
+    """All triples of `notice` in its named graph, deduplicated and sorted,
+    as N-Quads and as Turtle."""
+    built = _NoticeGraph(notice)
+    triples = built.triples()
+    tail = f" {built.node} .\n"
+    return NoticeRdf(
+        graph=built.node[1:-1],
+        nquads="".join(f"{s} {p} {o}{tail}" for s, p, o in triples).encode("utf-8"),
+        turtle=turtle(triples),
+        triples=len(triples),
+    )
+
+
 def notice_quads(notice: Notice) -> list[Quad]:
-    """All triples of `notice` in its named graph, deduplicated and sorted."""
-    return _NoticeGraph(notice).quads()
+    """The same statements as `pyoxigraph.Quad`s, in the same order."""
+    return list(pyoxigraph.parse(notice_rdf(notice).nquads, RdfFormat.N_QUADS))
 
 
 def build_activity_quads(
@@ -116,34 +154,28 @@ def _datetime(moment: datetime) -> Literal:
     return Literal(moment.astimezone(UTC).isoformat(), datatype=ox_xsd.dateTime)
 
 
-def _date(date: Date) -> Literal:
-    return Literal(date.iso, datatype=ox_xsd.date)
-
-
-def _zh(text: str) -> Literal:
-    return Literal(text, language="zh")
-
-
-Object = NamedNode | Literal
+def _date(date: Date) -> str:
+    return typed(date.iso, XSD.date)
 
 
 class _NoticeGraph:
-    """Collects the triples of one notice; `quads()` puts them in its graph."""
+    """Collects the triples of one notice (`triples()`)."""
 
     def __init__(self, notice: Notice) -> None:
         self.notice = notice
-        self.iris = iri.NoticeIris(notice.id)
+        self.iris = iri.NoticeTerms(notice.id, _iri)
         self.node = self.iris.notice
-        self.triples: set[tuple[NamedNode, NamedNode, Object]] = set()
+        self.statements: set[tuple[str, str, str]] = set()
         self.annotations = 0
         # The skos:prefLabel of each shared node, so that a second spelling
         # becomes an altLabel (SKOS §5.4 S14: one prefLabel per language).
-        self.pref_labels: dict[NamedNode, str] = {}
+        self.pref_labels: dict[str, str] = {}
 
-    def add(self, subject: NamedNode, predicate: NamedNode, obj: Object) -> None:
-        self.triples.add((subject, predicate, obj))
+    def add(self, subject: str, predicate: str, obj: str) -> None:
+        """One statement; each term is N-Triples text (kg.rdf.terms)."""
+        self.statements.add((subject, predicate, obj))
 
-    def quads(self) -> list[Quad]:
+    def triples(self) -> list[tuple[str, str, str]]:
         # The inspection first: the inspected unit's name as the inspection
         # sentence writes it is the organisation's prefLabel, not the
         # publisher's signature (中共三门县投资促进中心党组, the same key).
@@ -155,127 +187,126 @@ class _NoticeGraph:
         self._persons()
         self._documents()
         self._counts()
-        graph = self.node
-        return sorted((Quad(s, p, o, graph) for s, p, o in self.triples), key=str)
+        return sorted(self.statements)
 
-    def annotate(self, body: NamedNode, span: Span) -> NamedNode:
+    def annotate(self, body: str, span: Span) -> str:
         """One oa:Annotation saying `body` was extracted from `span`; returns it."""
         self.annotations += 1
         n = self.annotations
         annotation, target = self.iris.annotation(n), self.iris.target(n)
         position, quote = self.iris.position(n), self.iris.quote(n)
         add = self.add
-        add(annotation, ox_rdf.type, ox_oa.Annotation)
-        add(annotation, ox_oa.motivatedBy, ox_oa.identifying)
-        add(annotation, ox_oa.hasBody, body)
-        add(annotation, ox_oa.hasTarget, target)
-        add(target, ox_rdf.type, ox_oa.SpecificResource)
-        add(target, ox_oa.hasSource, self.node)
-        add(target, ox_oa.hasSelector, position)
-        add(target, ox_oa.hasSelector, quote)
-        add(position, ox_rdf.type, ox_oa.TextPositionSelector)
-        add(position, ox_oa.start, _offset(span.start))
-        add(position, ox_oa.end, _offset(span.end))
-        add(quote, ox_rdf.type, ox_oa.TextQuoteSelector)
-        add(quote, ox_oa.exact, Literal(span.text))
+        add(annotation, RDF.type, OA.Annotation)
+        add(annotation, OA.motivatedBy, OA.identifying)
+        add(annotation, OA.hasBody, body)
+        add(annotation, OA.hasTarget, target)
+        add(target, RDF.type, OA.SpecificResource)
+        add(target, OA.hasSource, self.node)
+        add(target, OA.hasSelector, position)
+        add(target, OA.hasSelector, quote)
+        add(position, RDF.type, OA.TextPositionSelector)
+        add(position, OA.start, _offset(span.start))
+        add(position, OA.end, _offset(span.end))
+        add(quote, RDF.type, OA.TextQuoteSelector)
+        add(quote, OA.exact, literal(span.text))
         return annotation
 
     # --- the notice and the inspection ----------------------------------------
 
     def _notice(self) -> None:
         notice, node, add = self.notice, self.node, self.add
-        add(node, ox_rdf.type, ox_kg.Notice)
-        add(node, ox_dcterms.identifier, Literal(notice.id))
-        add(node, ox_kg.sha256, Literal(notice.source.sha256))
+        add(node, RDF.type, KG.Notice)
+        add(node, DCTERMS.identifier, literal(notice.id))
+        add(node, KG.sha256, literal(notice.source.sha256))
         if notice.source.path:
             # The file name only: the same input built from another folder
             # must give the same bytes.
-            add(node, ox_dcterms.source, Literal(PurePath(notice.source.path).name))
+            add(node, DCTERMS.source, literal(PurePath(notice.source.path).name))
         if notice.title is not None:
-            add(node, ox_dcterms.title, _zh(notice.title.text))
-            add(node, ox_rdfs.label, _zh(notice.title.text))
+            add(node, DCTERMS.title, zh(notice.title.text))
+            add(node, RDFS.label, zh(notice.title.text))
         else:
-            add(node, ox_rdfs.label, Literal(notice.id))
+            add(node, RDFS.label, literal(notice.id))
         if notice.published is not None:
-            add(node, ox_dcterms.issued, _date(notice.published))
+            add(node, DCTERMS.issued, _date(notice.published))
         if notice.publisher is not None:
-            publisher = iri.organization_iri(notice.publisher.text)
+            publisher = str(iri.organization_iri(notice.publisher.text))
             self._organization(publisher, notice.publisher.text, notice.publisher)
-            add(node, ox_dcterms.publisher, publisher)
-        add(node, ox_dcterms.subject, self.iris.inspection)
+            add(node, DCTERMS.publisher, publisher)
+        add(node, DCTERMS.subject, self.iris.inspection)
 
-    def label(self, node: NamedNode, text: str) -> None:
+    def label(self, node: str, text: str) -> None:
         """The first label of `node` is its prefLabel, any other spelling an
         altLabel (SKOS §5.4: S13 keeps the two disjoint, S14 allows one
         prefLabel per language)."""
         preferred = self.pref_labels.setdefault(node, text)
         if preferred == text:
-            self.add(node, ox_skos.prefLabel, _zh(text))
+            self.add(node, SKOS.prefLabel, zh(text))
         else:
-            self.add(node, ox_skos.altLabel, _zh(text))
+            self.add(node, SKOS.altLabel, zh(text))
 
-    def _organization(self, node: NamedNode, label: str, span: Span) -> None:
-        self.add(node, ox_rdf.type, ox_org.Organization)
-        self.add(node, ox_rdf.type, ox_prov.Organization)
+    def _organization(self, node: str, label: str, span: Span) -> None:
+        self.add(node, RDF.type, ORG.Organization)
+        self.add(node, RDF.type, PROV.Organization)
         self.label(node, label)
         self.annotate(node, span)
 
     def _inspection(self) -> None:
         notice, add = self.notice, self.add
         inspection = self.iris.inspection
-        add(inspection, ox_rdf.type, ox_kg.Inspection)
-        add(inspection, ox_rdfs.label, _zh(self._inspection_label()))
+        add(inspection, RDF.type, KG.Inspection)
+        add(inspection, RDFS.label, zh(self._inspection_label()))
 
         committee = None
         if (body := notice.inspecting_body) is not None:
-            committee = iri.committee_iri(body.canonical)
-            add(committee, ox_rdf.type, ox_kg.PartyCommittee)
-            add(committee, ox_rdf.type, ox_org.FormalOrganization)
+            committee = str(iri.committee_iri(body.canonical))
+            add(committee, RDF.type, KG.PartyCommittee)
+            add(committee, RDF.type, ORG.FormalOrganization)
             self._organization(committee, body.canonical, body.span)
             self.label(committee, body.name)
         inspector = committee
         if (group := notice.inspection_group) is not None:
-            inspector = iri.inspection_group_iri(group.canonical)
-            add(inspector, ox_rdf.type, ox_kg.InspectionGroup)
-            add(inspector, ox_rdf.type, ox_org.OrganizationalUnit)
+            inspector = str(iri.inspection_group_iri(group.canonical))
+            add(inspector, RDF.type, KG.InspectionGroup)
+            add(inspector, RDF.type, ORG.OrganizationalUnit)
             self._organization(inspector, group.canonical, group.span)
             self.label(inspector, group.name)
             if committee is not None:
-                add(inspector, ox_org.unitOf, committee)
+                add(inspector, ORG.unitOf, committee)
         if inspector is not None:
-            self._associate(inspector, "inspector", ox_kg.inspector)
+            self._associate(inspector, "inspector", KG.inspector)
         orgs = (notice.inspected_org, *notice.co_inspected)
         for ordinal, org in enumerate(orgs, start=1):
             if org is None:
                 continue
-            inspected = iri.organization_iri(org.name)
+            inspected = str(iri.organization_iri(org.name))
             self._organization(inspected, org.name, org.span)
             for alias in org.aliases:  # (以下简称市文旅局)
                 self.label(inspected, alias)
             kind = iri.organization_kind_iri(org.kind) if org.kind else None
             if kind is not None:
-                add(inspected, ox_org.classification, kind)
+                add(inspected, ORG.classification, str(kind))
             # a joint inspection: one qualified association per unit
             role = "inspected" if ordinal == 1 else f"inspected-{ordinal}"
-            self._associate(inspected, role, ox_kg.inspected)
+            self._associate(inspected, role, KG.inspected)
 
         # OWL-Time §4.2: the period as a proper interval between two instants.
         ends = (
-            ("start", notice.inspection_start, ox_time.hasBeginning),
-            ("end", notice.inspection_end, ox_time.hasEnd),
+            ("start", notice.inspection_start, TIME.hasBeginning),
+            ("end", notice.inspection_end, TIME.hasEnd),
         )
         for which, date, link in ends:
             if date is None:
                 continue
             period, instant = self.iris.period, self.iris.instant(which)
-            add(inspection, ox_time.hasTime, period)
-            add(period, ox_rdf.type, ox_time.ProperInterval)
+            add(inspection, TIME.hasTime, period)
+            add(period, RDF.type, TIME.ProperInterval)
             add(period, link, instant)
-            add(instant, ox_rdf.type, ox_time.Instant)
-            add(instant, ox_time.inXSDDate, _date(date))
+            add(instant, RDF.type, TIME.Instant)
+            add(instant, TIME.inXSDDate, _date(date))
             self.annotate(instant, date.span)
         if notice.feedback_date is not None:
-            add(inspection, ox_kg.feedbackDate, _date(notice.feedback_date))
+            add(inspection, KG.feedbackDate, _date(notice.feedback_date))
 
     def _inspection_label(self) -> str:
         notice = self.notice
@@ -291,30 +322,30 @@ class _NoticeGraph:
             return f"{who}对{whom}的巡察"
         return f"{who}巡察（{notice.id}）"
 
-    def _associate(self, agent: NamedNode, role: str, role_node: NamedNode) -> None:
+    def _associate(self, agent: str, role: str, role_node: str) -> None:
         # PROV-O §3.3 qualified association: the agent and the role it played.
         association = self.iris.association(role)
         inspection = self.iris.inspection
-        self.add(inspection, ox_prov.wasAssociatedWith, agent)
-        self.add(inspection, ox_prov.qualifiedAssociation, association)
-        self.add(association, ox_rdf.type, ox_prov.Association)
-        self.add(association, ox_prov.agent, agent)
-        self.add(association, ox_prov.hadRole, role_node)
+        self.add(inspection, PROV.wasAssociatedWith, agent)
+        self.add(inspection, PROV.qualifiedAssociation, association)
+        self.add(association, RDF.type, PROV.Association)
+        self.add(association, PROV.agent, agent)
+        self.add(association, PROV.hadRole, role_node)
 
     # --- findings and measures ------------------------------------------------
 
-    def _finding(self, node: NamedNode, kind: NamedNode, label: str) -> None:
-        self.add(node, ox_rdf.type, kind)
-        self.add(node, ox_rdf.type, ox_kg.Finding)
-        self.add(node, ox_rdfs.label, _zh(label))
-        self.add(node, ox_prov.wasGeneratedBy, self.iris.inspection)
+    def _finding(self, node: str, kind: str, label: str) -> None:
+        self.add(node, RDF.type, kind)
+        self.add(node, RDF.type, KG.Finding)
+        self.add(node, RDFS.label, zh(label))
+        self.add(node, PROV.wasGeneratedBy, self.iris.inspection)
 
     def _aspect(self, aspect: Aspect) -> None:
         node = self.iris.finding(aspect.path)
-        self._finding(node, ox_kg.Aspect, aspect.label.text)
-        self.add(node, ox_dcterms.identifier, Literal(aspect.path))
+        self._finding(node, KG.Aspect, aspect.label.text)
+        self.add(node, DCTERMS.identifier, literal(aspect.path))
         self.annotate(node, aspect.label)
-        groups: dict[tuple[int, int], NamedNode] = {}
+        groups: dict[tuple[int, int], str] = {}
         for problem in aspect.problems:
             parent = node
             if problem.group is not None:
@@ -324,44 +355,44 @@ class _NoticeGraph:
                 parent = groups[where]
             self._problem(problem, parent)
 
-    def _group(self, aspect: Aspect, ordinal: int, label: Span) -> NamedNode:
+    def _group(self, aspect: Aspect, ordinal: int, label: Span) -> str:
         node = self.iris.group(aspect.path, ordinal)
-        self._finding(node, ox_kg.ProblemGroup, label.text)
-        self.add(node, ox_dcterms.identifier, Literal(f"{aspect.path}-g{ordinal}"))
-        self.add(node, ox_dcterms.isPartOf, self.iris.finding(aspect.path))
+        self._finding(node, KG.ProblemGroup, label.text)
+        self.add(node, DCTERMS.identifier, literal(f"{aspect.path}-g{ordinal}"))
+        self.add(node, DCTERMS.isPartOf, self.iris.finding(aspect.path))
         self.annotate(node, label)
         return node
 
-    def _problem(self, problem: Problem, parent: NamedNode) -> None:
+    def _problem(self, problem: Problem, parent: str) -> None:
         node = self.iris.finding(problem.path)
-        self._finding(node, ox_kg.Problem, problem.label.text)
-        self.add(node, ox_dcterms.identifier, Literal(problem.path))
-        self.add(node, ox_dcterms.isPartOf, parent)
+        self._finding(node, KG.Problem, problem.label.text)
+        self.add(node, DCTERMS.identifier, literal(problem.path))
+        self.add(node, DCTERMS.isPartOf, parent)
         statement = _statement(problem)
-        self.add(node, ox_dcterms.description, _zh(statement.text))
+        self.add(node, DCTERMS.description, zh(statement.text))
         self.annotate(node, statement)
         for category in problem.categories:
-            concept = iri.category_iri(category)
-            self.add(node, ox_dcterms.subject, concept)
-            self.add(concept, ox_rdf.type, ox_skos.Concept)
+            concept = str(iri.category_iri(category))
+            self.add(node, DCTERMS.subject, concept)
+            self.add(concept, RDF.type, SKOS.Concept)
         if problem.result is not None:
-            self.add(node, ox_kg.rectification, _zh(problem.result.text))
+            self.add(node, KG.rectification, zh(problem.result.text))
         for ordinal, measure in enumerate(problem.measures, start=1):
             self._measure(problem, node, ordinal, measure)
 
     def _measure(
-        self, problem: Problem, finding: NamedNode, ordinal: int, measure: Measure
+        self, problem: Problem, finding: str, ordinal: int, measure: Measure
     ) -> None:
         # Numbered by position, not by the ordinal written in the text: a
         # problem can restart its numbering (1. 2. … 一是 二是) and two
         # measures must never share an IRI.
         node = self.iris.measure(problem.path, ordinal)
         add = self.add
-        add(node, ox_rdf.type, ox_kg.Measure)
-        add(node, ox_rdfs.label, _zh(measure.span.text))
-        add(node, ox_dcterms.identifier, Literal(f"{problem.path}/{ordinal}"))
-        add(node, ox_dcterms.type, iri.measure_kind_iri(measure.kind))
-        add(node, ox_kg.addresses, finding)
+        add(node, RDF.type, KG.Measure)
+        add(node, RDFS.label, zh(measure.span.text))
+        add(node, DCTERMS.identifier, literal(f"{problem.path}/{ordinal}"))
+        add(node, DCTERMS.type, str(iri.measure_kind_iri(measure.kind)))
+        add(node, KG.addresses, finding)
         self.annotate(node, measure.span)
 
     # --- regulations ----------------------------------------------------------
@@ -369,59 +400,59 @@ class _NoticeGraph:
     def _regulations(self) -> None:
         add = self.add
         for regulation in self.notice.regulations:
-            node = iri.regulation_iri(regulation.key)
+            node = str(iri.regulation_iri(regulation.key))
             self._regulation(node, regulation)
             for mention in regulation.mentions:
                 self._mention(node, mention, mention.relation)
-        titled = {iri.regulation_iri(r.key) for r in self.notice.regulations}
+        titled = {str(iri.regulation_iri(r.key)) for r in self.notice.regulations}
         for rule in self.notice.rule_mentions:
-            node = iri.regulation_iri(rule.key)
-            add(node, ox_rdf.type, ox_eli.LegalResource)
+            node = str(iri.regulation_iri(rule.key))
+            add(node, RDF.type, ELI.LegalResource)
             self.label(node, rule.canonical)
             if node not in titled:
                 # A rule named without 《》 carries no kind of its own; the
                 # gazetteer it was found with knows it.
                 if rule.kind is not None:
-                    add(node, ox_eli.type_document, iri.document_kind_iri(rule.kind))
+                    add(node, ELI.type_document, str(iri.document_kind_iri(rule.kind)))
                 if rule.level:
-                    add(node, ox_kg.level, _zh(rule.level))
+                    add(node, KG.level, zh(rule.level))
             annotation = self._mention(node, rule, Relation.CITES)
-            add(annotation, ox_rdf.type, ox_kg.BareMention)
+            add(annotation, RDF.type, KG.BareMention)
 
-    def _regulation(self, node: NamedNode, regulation: Regulation) -> None:
+    def _regulation(self, node: str, regulation: Regulation) -> None:
         add = self.add
-        add(node, ox_rdf.type, ox_eli.LegalResource)
+        add(node, RDF.type, ELI.LegalResource)
         self.label(node, regulation.canonical)
         self.label(node, regulation.title)
-        add(node, ox_eli.type_document, iri.document_kind_iri(regulation.kind))
+        add(node, ELI.type_document, str(iri.document_kind_iri(regulation.kind)))
         if regulation.level:
-            add(node, ox_kg.level, _zh(regulation.level))
+            add(node, KG.level, zh(regulation.level))
         if regulation.published:
             add(
                 node,
-                ox_eli.date_document,
-                Literal(regulation.published, datatype=ox_xsd.date),
+                ELI.date_document,
+                typed(regulation.published, XSD.date),
             )
 
     def _mention(
-        self, node: NamedNode, mention: RegulationMention | RuleMention,
+        self, node: str, mention: RegulationMention | RuleMention,
         relation: Relation,
-    ) -> NamedNode:
+    ) -> str:
         """Annotate one mention and link the item the linker placed it in to
         the regulation: its measure, else its problem, and always the notice.
         The annotation's dcterms:type says how (cites, studies, enacts,
         violates), so a mention outside any measure keeps its relation too."""
         annotation = self.annotate(node, mention.span)
-        self.add(annotation, ox_dcterms.type, iri.relation_iri(relation))
-        self.add(self.node, ox_dcterms.references, node)
+        self.add(annotation, DCTERMS.type, str(iri.relation_iri(relation)))
+        self.add(self.node, DCTERMS.references, node)
         if mention.problem is None:
             return annotation
         if mention.measure is not None:
             holder = self.iris.measure(mention.problem, mention.measure)
             self.add(holder, _MEASURE_RELATIONS[relation], node)
         else:
-            link = (ox_kg.violates if relation is Relation.VIOLATES
-                    else ox_dcterms.references)
+            link = (KG.violates if relation is Relation.VIOLATES
+                    else DCTERMS.references)
             self.add(self.iris.finding(mention.problem), link, node)
         return annotation
 
@@ -431,52 +462,56 @@ class _NoticeGraph:
         # W3C ORG §5.3: a person holds a post through an org:Membership with an
         # org:role; the role is a shared concept, the person is per notice.
         org = self.notice.inspected_org
-        organization = iri.organization_iri(org.name) if org is not None else None
+        organization = str(iri.organization_iri(org.name)) if org is not None else None
         add = self.add
         for ordinal, person in enumerate(self.notice.persons, start=1):
             node = self.iris.person(ordinal)
-            add(node, ox_rdf.type, ox_prov.Person)
-            add(node, ox_rdf.type, ox_foaf.Person)
-            add(node, ox_rdfs.label, _zh(person.name))
-            add(node, ox_foaf.name, _zh(person.name))
+            add(node, RDF.type, PROV.Person)
+            add(node, RDF.type, FOAF.Person)
+            add(node, RDFS.label, zh(person.name))
+            add(node, FOAF.name, zh(person.name))
             self.annotate(node, person.span)
             if not person.role:
                 continue
-            role = iri.role_iri(person.role)
-            add(role, ox_rdf.type, ox_org.Role)
+            role = str(iri.role_iri(person.role))
+            add(role, RDF.type, ORG.Role)
             self.label(role, person.role)
             membership = self.iris.membership(ordinal)
-            add(membership, ox_rdf.type, ox_org.Membership)
-            add(membership, ox_org.member, node)
-            add(membership, ox_org.role, role)
+            add(membership, RDF.type, ORG.Membership)
+            add(membership, ORG.member, node)
+            add(membership, ORG.role, role)
             if organization is not None:
-                add(membership, ox_org.organization, organization)
-                add(node, ox_org.memberOf, organization)
+                add(membership, ORG.organization, organization)
+                add(node, ORG.memberOf, organization)
 
     def _documents(self) -> None:
         for number in self.notice.doc_numbers:
-            node = iri.document_iri(number.issuer, number.year, number.number)
-            self.add(node, ox_rdf.type, ox_kg.OfficialDocument)
-            self.add(node, ox_rdfs.label, _zh(number.text))
-            self.add(node, ox_dcterms.identifier, Literal(number.text))
-            self.add(self.node, ox_dcterms.references, node)
+            node = str(iri.document_iri(number.issuer, number.year, number.number))
+            self.add(node, RDF.type, KG.OfficialDocument)
+            self.add(node, RDFS.label, zh(number.text))
+            self.add(node, DCTERMS.identifier, literal(number.text))
+            self.add(self.node, DCTERMS.references, node)
             self.annotate(node, number.span)
 
     def _counts(self) -> None:
         for ordinal, count in enumerate(self.notice.counts, start=1):
             node = self.iris.count(ordinal)
-            self.add(self.node, ox_kg.announcedCount, node)
-            self.add(node, ox_rdf.type, ox_kg.AnnouncedCount)
-            self.add(node, ox_rdfs.label, _zh(count.span.text))
-            self.add(node, ox_dcterms.type, iri.count_kind_iri(count.key))
+            self.add(self.node, KG.announcedCount, node)
+            self.add(node, RDF.type, KG.AnnouncedCount)
+            self.add(node, RDFS.label, zh(count.span.text))
+            self.add(node, DCTERMS.type, str(iri.count_kind_iri(count.key)))
             self.add(
-                node, ox_rdf.value, Literal(str(count.value), datatype=ox_xsd.integer)
+                node, RDF.value, typed(str(count.value), XSD.integer)
             )
             self.annotate(node, count.span)
 
 
-def _offset(value: int) -> Literal:
-    return Literal(str(value), datatype=ox_xsd.nonNegativeInteger)
+def _offset(value: int) -> str:
+    return typed(str(value), XSD.nonNegativeInteger)
+
+
+def _iri(text: str) -> str:
+    return f"<{text}>"
 
 
 def _statement(problem: Problem) -> Span:

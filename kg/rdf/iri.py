@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, Generic, TypeVar
 
 from pyoxigraph import NamedNode
 
@@ -200,57 +201,70 @@ def count_kind_iri(key: str) -> NamedNode:
 
 # --- per-notice items --------------------------------------------------------
 
+Term = TypeVar("Term")
 
-class NoticeIris:
-    """The IRIs of one notice and of the items under it."""
 
-    def __init__(self, notice_id: str) -> None:
+class NoticeTerms(Generic[Term]):
+    """The IRIs of one notice and of the items under it, each made into a
+    term by `make`: a `NamedNode` (`NoticeIris`), or the N-Triples text the
+    RDF stage writes (kg.rdf.build), which need not pay for validating
+    thousands of IRIs built here from checked segments."""
+
+    def __init__(self, notice_id: str, make: Callable[[str], Term]) -> None:
         self.base = f"{BASE}notice/{_segment(notice_id)}"
-        self.notice = NamedNode(self.base)
-        self.inspection = NamedNode(self.base + "/inspection")
-        self.period = NamedNode(self.base + "/inspection/period")
+        self._make = make
+        self.notice = make(self.base)
+        self.inspection = make(self.base + "/inspection")
+        self.period = make(self.base + "/inspection/period")
 
-    def association(self, role: str) -> NamedNode:
+    def association(self, role: str) -> Term:
         """The qualified association of the inspection with `role`'s agent."""
-        return NamedNode(f"{self.base}/inspection/{_segment(role)}")
+        return self._make(f"{self.base}/inspection/{_segment(role)}")
 
-    def instant(self, which: str) -> NamedNode:
+    def instant(self, which: str) -> Term:
         """The beginning or end instant of the inspection period."""
-        return NamedNode(f"{self.base}/inspection/period/{_segment(which)}")
+        return self._make(f"{self.base}/inspection/period/{_segment(which)}")
 
-    def finding(self, path: str) -> NamedNode:
+    def finding(self, path: str) -> Term:
         """An aspect ("2") or problem ("2-1-3") by its ordinal path."""
-        return NamedNode(f"{self.base}/finding/{_segment(path)}")
+        return self._make(f"{self.base}/finding/{_segment(path)}")
 
-    def group(self, aspect_path: str, ordinal: int) -> NamedNode:
+    def group(self, aspect_path: str, ordinal: int) -> Term:
         """The `ordinal`-th problem group (类) of an aspect. The ``g`` keeps it
         apart from problem paths, which the extractor writes with or without
         a group level."""
-        return NamedNode(f"{self.base}/finding/{_segment(aspect_path)}-g{ordinal}")
+        return self._make(f"{self.base}/finding/{_segment(aspect_path)}-g{ordinal}")
 
-    def measure(self, problem_path: str, ordinal: int) -> NamedNode:
-        return NamedNode(f"{self.base}/measure/{_segment(problem_path)}/{ordinal}")
+    def measure(self, problem_path: str, ordinal: int) -> Term:
+        return self._make(f"{self.base}/measure/{_segment(problem_path)}/{ordinal}")
 
-    def person(self, ordinal: int) -> NamedNode:
-        return NamedNode(f"{self.base}/person/{ordinal}")
+    def person(self, ordinal: int) -> Term:
+        return self._make(f"{self.base}/person/{ordinal}")
 
-    def membership(self, ordinal: int) -> NamedNode:
-        return NamedNode(f"{self.base}/person/{ordinal}/membership")
+    def membership(self, ordinal: int) -> Term:
+        return self._make(f"{self.base}/person/{ordinal}/membership")
 
-    def count(self, ordinal: int) -> NamedNode:
-        return NamedNode(f"{self.base}/count/{ordinal}")
+    def count(self, ordinal: int) -> Term:
+        return self._make(f"{self.base}/count/{ordinal}")
 
-    def annotation(self, ordinal: int) -> NamedNode:
-        return NamedNode(f"{self.base}/annotation/{ordinal}")
+    def annotation(self, ordinal: int) -> Term:
+        return self._make(f"{self.base}/annotation/{ordinal}")
 
-    def target(self, ordinal: int) -> NamedNode:
-        return NamedNode(f"{self.base}/annotation/{ordinal}/target")
+    def target(self, ordinal: int) -> Term:
+        return self._make(f"{self.base}/annotation/{ordinal}/target")
 
-    def position(self, ordinal: int) -> NamedNode:
-        return NamedNode(f"{self.base}/annotation/{ordinal}/position")
+    def position(self, ordinal: int) -> Term:
+        return self._make(f"{self.base}/annotation/{ordinal}/position")
 
-    def quote(self, ordinal: int) -> NamedNode:
-        return NamedNode(f"{self.base}/annotation/{ordinal}/quote")
+    def quote(self, ordinal: int) -> Term:
+        return self._make(f"{self.base}/annotation/{ordinal}/quote")
+
+
+class NoticeIris(NoticeTerms[NamedNode]):
+    """The IRIs of one notice and of the items under it, as `NamedNode`s."""
+
+    def __init__(self, notice_id: str) -> None:
+        super().__init__(notice_id, NamedNode)
 
 
 def notice_iri(notice_id: str) -> NamedNode:
