@@ -50,6 +50,7 @@ from kg.rdf.namespaces import (
     ox_rdfs,
     ox_xsd,
 )
+from kg.rdf.rows import summary_rows
 from kg.rdf.terms import (
     DCTERMS,
     ELI,
@@ -95,6 +96,9 @@ def notice_rdf(notice: Notice) -> NoticeRdf:
     as N-Quads and as Turtle."""
     built = _NoticeGraph(notice)
     triples = built.triples()
+    rows = summary_rows(notice, built.iris, built.pref_labels)
+    if rows:
+        triples = sorted({*triples, *rows})
     tail = f" {built.node} .\n"
     return NoticeRdf(
         graph=built.node[1:-1],
