@@ -281,7 +281,7 @@ def _block_lines(node: LexborNode, skip: LexborNode | None = None) -> list[str]:
 # A field label and its colon, or a widget's words that end the value before them.
 _INFO_LABEL = re.compile(
     "("
-    + "|".join(sorted(PAGE_FIELDS, key=len, reverse=True))
+    + "|".join(sorted(PAGE_FIELDS, key=lambda w: (-len(w), w)))  # longest first
     + r")\s*[:：]|(?:"
     + "|".join(PAGE_WIDGETS)
     + ")"
