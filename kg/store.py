@@ -35,7 +35,7 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from kg.errors import StoreDamagedError, StoreError
-from kg.vocab import NAMESPACES, term
+from kg.vocab import NAMESPACES, iri_term, term
 
 DumpFormat = TypingLiteral["trig", "turtle"]
 
@@ -107,11 +107,11 @@ class Store:
             update = f"DROP SILENT DEFAULT ;\nINSERT DATA {{\n{body}}}"
         elif self._store.contains_named_graph(graph):
             update = (
-                f"DROP GRAPH <{graph_iri}> ;\n"
-                f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}"
+                f"DROP GRAPH {iri_term(graph_iri)} ;\n"
+                f"INSERT DATA {{ GRAPH {iri_term(graph_iri)} {{\n{body}}} }}"
             )
         else:
-            update = f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}"
+            update = f"INSERT DATA {{ GRAPH {iri_term(graph_iri)} {{\n{body}}} }}"
         try:
             self._store.update(update)
         except (OSError, SyntaxError) as error:
@@ -152,7 +152,7 @@ class Store:
         """Remove every triple about the subjects given per graph IRI, and add
         `quads` (in those graphs), in one transaction (one SPARQL update:
         SPARQL 1.1 Update §3.1.3 DELETE/WHERE, §3.1.1 INSERT DATA)."""
-        values = "\n".join(f"  (<{graph}> <{subject}>)"
+        values = "\n".join(f"  ({iri_term(graph)} {iri_term(subject)})"
                            for graph, of_graph in subjects.items()
                            for subject in of_graph)
         blocks = []
@@ -160,7 +160,7 @@ class Store:
             node = ox.NamedNode(graph)
             triples = [q.triple for q in quads if q.graph_name == node]
             body = _serialized(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
-            blocks.append(f"GRAPH <{graph}> {{\n{body}}}")
+            blocks.append(f"GRAPH {iri_term(graph)} {{\n{body}}}")
         update = (
             "DELETE { GRAPH ?g { ?s ?p ?o } }\n"
             f"WHERE {{ VALUES (?g ?s) {{\n{values}\n}} GRAPH ?g {{ ?s ?p ?o }} }} ;\n"
@@ -207,16 +207,12 @@ class Store:
         """Triples of one graph (None: the default graph), counted inside
         Oxigraph rather than by making a Python object per quad."""
         pattern = ("{ ?s ?p ?o }" if graph_iri is None
-                   else f"{{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+                   else f"{{ GRAPH {iri_term(graph_iri)} {{ ?s ?p ?o }} }}")
         answer = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {pattern}")
         assert isinstance(answer, ox.QuerySolutions)
         count = next(answer)[0]
         assert isinstance(count, ox.Literal)
         return int(count.value)
-
-    def quad_count(self) -> int:
-        """Quads of the whole dataset: the triples of all graphs together."""
-        return len(self._store)
 
     def dump(self, path: Path, fmt: DumpFormat) -> None:
         """Write the store to `path` atomically (a temp file, then os.replace).
