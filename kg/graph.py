@@ -186,13 +186,15 @@ def _keep_most_connected(
     if graph.number_of_nodes() <= max_nodes:
         return graph, ""
     ranked = sorted(graph.degree(), key=lambda item: (-item[1], str(item[0])))
-    kept = {node for node, _ in ranked[:max_nodes]}
-    summary = _left_out(graph, [node for node, _ in ranked[max_nodes:]]) + (
+    dropped = [node for node, _ in ranked[max_nodes:]]
+    summary = _left_out(graph, dropped) + (
         " See them with `kg view --notice ID`, `kg view --regulation TITLE`, "
         "`kg view --category ID`, or raise --max-nodes.")
-    return nx.MultiDiGraph(graph.subgraph(kept)), (
-        f"Showing the {max_nodes} most connected of {graph.number_of_nodes()} "
-        f"nodes; " + summary)
+    note = (f"Showing the {max_nodes} most connected of {graph.number_of_nodes()} "
+            f"nodes; " + summary)
+    # In place: a copy of the kept subgraph cost more than building the graph.
+    graph.remove_nodes_from(dropped)
+    return graph, note
 
 
 def _left_out(graph: nx.MultiDiGraph, nodes: list[object]) -> str:
@@ -210,7 +212,7 @@ def notice_graph(
     """One notice as a tree: aspect → (类) → problem → measure → regulation,
     with its categories, persons, inspected unit, group and committee."""
     corpus = _corpus(store, notice_id)
-    notice = next((n for n in corpus.notices.values() if n.id == notice_id), None)
+    notice = corpus.by_id.get(notice_id)
     if notice is None:
         raise KgError(f"no notice {notice_id!r} in the store; "
                       "`kg sparql 'SELECT ?id {?n dcterms:identifier ?id}'` lists them")
@@ -417,11 +419,12 @@ def keep_nearest(
         del graph.nodes[node]["rank"]
     if len(ranked) <= max_nodes:
         return graph, ""
-    kept = {node for node, _ in ranked[:max_nodes]}
+    dropped = [node for node, _ in ranked[max_nodes:]]
     summary = (f"Showing {max_nodes} of {graph.number_of_nodes()} nodes; "
-               + _left_out(graph, [node for node, _ in ranked[max_nodes:]])
+               + _left_out(graph, dropped)
                + " Raise --max-nodes, or open a notice with `kg view --notice ID`.")
-    return nx.MultiDiGraph(graph.subgraph(kept)), summary
+    graph.remove_nodes_from(dropped)
+    return graph, summary
 
 
 # --- export ---------------------------------------------------------------------

@@ -14,12 +14,14 @@ is minted by `kg.rdf.iri` and written as a term by pyoxigraph.
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Final
+
+import pyoxigraph
 
 from kg.errors import KgError
 from kg.rdf.namespaces import KG, PREFIXES
@@ -31,7 +33,6 @@ CATEGORY_BASE: Final = "https://w3id.org/kg-inspection/category/"
 INSPECTED: Final = str(KG.inspected)
 PROBLEM: Final = str(KG.Problem)
 MEASURE: Final = str(KG.Measure)
-_NOTICE_VARIABLE: Final = re.compile(r"\?n\b")
 # How a measure, a problem or the notice points at a regulation → the
 # relation shown on the edge (kg/rdf/build.py mints them).
 REGULATION_LINKS: Final = {
@@ -125,6 +126,9 @@ class NoticeData:
     subjects: set[tuple[str, str]] = field(default_factory=set)  # (problem, category)
     persons: list[PersonNode] = field(default_factory=list)
     spans: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    # Regulation IRI → (canonical label, kind), and every label it has here.
+    regulation_labels: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    regulation_names: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def row(self) -> NoticeRow:
@@ -160,13 +164,27 @@ class NoticeData:
 
 
 class Corpus:
-    """The store opened once, and the notices read from it in one pass."""
+    """The store opened once, and the notices read from their graphs."""
 
     def __init__(self, store_dir: Path, notice_id: str | None = None) -> None:
         """With `notice_id`, only that notice's graph is read (`kg view`)."""
         self.store_dir = store_dir
         self._store = Store(store_dir, read_only=True)
         self._only = notice_id
+
+    @classmethod
+    def of(cls, store_dir: Path, notices: Iterable[NoticeData]) -> Corpus:
+        """A corpus of notices gathered already (by `gather_notices`, in
+        worker processes), sorted by id."""
+        corpus = cls(store_dir)
+        corpus.__dict__["notices"] = {
+            notice.iri: notice for notice in sorted(notices, key=lambda n: n.id)}
+        return corpus
+
+    def close(self) -> None:
+        """Let go of the store (what was read stays). Not `Store.close`,
+        which flushes, and a read-only store cannot."""
+        del self._store
 
     def select(self, query: str) -> list[dict[str, str]]:
         """The rows of a SELECT as dicts, unbound variables left out."""
@@ -177,22 +195,20 @@ class Corpus:
             for row in result.rows
         ]
 
-    def per_notice(
-        self, pattern: str, select: str = "*", group_by: str = ""
-    ) -> list[dict[str, str]]:
-        """Rows of `pattern` matched inside each notice graph ``?n`` (or only
-        the one notice this corpus reads)."""
-        grouped = f"GROUP BY {group_by}" if group_by else ""
-        inside = f"?n a kg:Notice .\n{pattern}"
+    def listing(self) -> list[tuple[str, str]]:
+        """(IRI, id) of each notice in the store (or of the one asked for),
+        sorted by id."""
         if self._only is None:
-            where = f"GRAPH ?n {{\n{inside}\n}}"
+            where = "GRAPH ?n { ?n a kg:Notice ; dcterms:identifier ?id }"
         else:
             # The IRI written into the pattern: the store then reads one
             # graph, where a VALUES or BIND of ?n still walked them all.
             iri = self._iri
-            one = _NOTICE_VARIABLE.sub(lambda _: iri, inside)
-            where = f"GRAPH {iri} {{\n{one}\n}} BIND({iri} AS ?n)"
-        return self.select(f"SELECT {select} WHERE {{ {where} }} {grouped}")
+            where = f"GRAPH {iri} {{ {iri} a kg:Notice ; dcterms:identifier ?id }}"
+            where += f" BIND({iri} AS ?n)"
+        rows = self.select(f"SELECT DISTINCT ?n ?id WHERE {{ {where} }}")
+        return sorted(((row["n"], row["id"]) for row in rows),
+                      key=lambda item: (item[1], item[0]))
 
     @cached_property
     def _iri(self) -> str:
@@ -206,13 +222,16 @@ class Corpus:
     @cached_property
     def notices(self) -> dict[str, NoticeData]:
         """Notice IRI → its data, in the order of their ids."""
-        from kg.gather import gather_notices
-
-        notices = gather_notices(self)
+        notices = gather_notices(self.store_dir, self.listing(), self._store)
         if self._only is not None and not notices:
             raise KgError(f"no notice {self._only!r} in the store; `kg sparql "
                           "'SELECT ?id {?n dcterms:identifier ?id}'` lists them")
-        return notices
+        return {notice.iri: notice for notice in notices}
+
+    @cached_property
+    def by_id(self) -> dict[str, NoticeData]:
+        """Notice id → its data."""
+        return {notice.id: notice for notice in self.notices.values()}
 
     @cached_property
     def citing(self) -> dict[str, list[NoticeData]]:
@@ -236,26 +255,29 @@ class Corpus:
     def regulation_labels(self) -> dict[str, tuple[str, str | None]]:
         """IRI → (canonical label, kind) of every regulation a notice read
         here mentions. Each graph repeats a regulation's labels with the
-        canonical one first (kg/rdf/build.py), so any graph's will do."""
-        rows = self.per_notice("""
-?r a eli:LegalResource ; skos:prefLabel ?label .
-OPTIONAL { ?r eli:type_document ?kind }""",
-                               "?r (MIN(?label) AS ?l) (SAMPLE(?kind) AS ?k)", "?r")
-        return {
-            row["r"]: (row["l"], tail(row["k"]).replace("-", "_") if "k" in row
-                       else None)
-            for row in rows
-        }
+        canonical one first (kg/rdf/build.py), so any graph's will do: the
+        least is taken, and the kind most graphs give (notices can file a
+        local document under different kinds), so that the choice does not
+        depend on the order of the notices."""
+        labels: dict[str, str] = {}
+        kinds: dict[str, Counter[str]] = defaultdict(Counter)
+        for notice in self.notices.values():
+            for iri, (label, kind) in notice.regulation_labels.items():
+                if iri not in labels or label < labels[iri]:
+                    labels[iri] = label
+                if kind is not None:
+                    kinds[iri][kind] += 1
+        return {iri: (label, min(kinds[iri].items(), key=lambda k: (-k[1], k[0]))[0]
+                      if kinds[iri] else None)
+                for iri, label in labels.items()}
 
     @cached_property
     def regulation_names(self) -> dict[str, list[str]]:
         """IRI → every label (canonical and as written) of each regulation."""
         names: dict[str, set[str]] = defaultdict(set)
-        for row in self.per_notice(
-            "?r a eli:LegalResource ; skos:prefLabel|skos:altLabel ?label .",
-            "DISTINCT ?r ?label",
-        ):
-            names[row["r"]].add(row["label"])
+        for notice in self.notices.values():
+            for iri, labels in notice.regulation_names.items():
+                names[iri].update(labels)
         return {iri: sorted(labels) for iri, labels in names.items()}
 
     @cached_property
@@ -277,3 +299,30 @@ GROUP BY ?c""")
 
         return {CATEGORY_BASE + c.id: c.label_zh for c in categories()}
 
+
+def notice_file(store_dir: Path, notice_id: str) -> Path:
+    """The Turtle file a build writes beside its store for a notice."""
+    return store_dir.parent / "notices" / f"{notice_id}.ttl"
+
+
+def gather_notices(store_dir: Path, listing: Iterable[tuple[str, str]],
+                   store: Store | None = None) -> list[NoticeData]:
+    """The notices of `listing` ((IRI, id) pairs), each from its Turtle file
+    beside the store, or from the store's graph when there is none."""
+    from kg.gather import notice_data
+
+    gathered = []
+    for iri, notice_id in listing:
+        path = notice_file(store_dir, notice_id)
+        if path.is_file():
+            triples = pyoxigraph.parse(path=str(path),
+                                       format=pyoxigraph.RdfFormat.TURTLE)
+        else:
+            store = store or Store(store_dir, read_only=True)
+            triples = pyoxigraph.parse(store.graph_ntriples(iri),
+                                       format=pyoxigraph.RdfFormat.N_TRIPLES)
+        notice = notice_data(iri, ((t.subject.value, t.predicate.value, t.object.value)
+                                   for t in triples))
+        if notice is not None:
+            gathered.append(notice)
+    return gathered

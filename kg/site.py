@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from kg.charts import CHART_ASSETS, chart_data
 from kg.errors import KgError
@@ -42,6 +42,8 @@ from kg.graph import (
     regulation_graph,
     regulation_rows,
 )
+from kg.pagedata import gather_notices
+from kg.sitejobs import run_jobs
 from kg.store import atomic_path
 from kg.viz import ASSETS, environment, render_html
 
@@ -60,6 +62,8 @@ KIND_NAMES: Final = {
 }
 
 # The whole-graph files of `kg build` (without --no-dump), as the index names them.
+T = TypeVar("T")
+
 DUMP_LINKS: Final = {
     "graph.ttl": "graph.ttl (Turtle)",
     "graph.trig": "graph.trig (TriG, one graph per notice)",
@@ -72,22 +76,21 @@ class Page:
     body: bytes
 
 
-def write_site(store_dir: Path, out: Path, max_nodes: int = 1500) -> list[Path]:
+def write_site(store_dir: Path, out: Path, max_nodes: int = 1500, *,
+               jobs: int = 1) -> list[Path]:
     """Write index.html, graph.html, notices/<id>.html, regulations/<slug>.html,
     categories/<id>.html and assets/ under `out`; return the paths written
-    (pages whose bytes did not change are left alone and not returned)."""
+    (pages whose bytes did not change are left alone and not returned).
+    With `jobs` > 1 the notices are read and the pages rendered by that many
+    processes."""
     old = _read_manifest(out / MANIFEST)
+    site = Site(store_dir, out, max_nodes, old, jobs)
     new: dict[str, str] = {}
     written: list[Path] = []
-    for page in _pages(Corpus(store_dir), out, max_nodes):
-        digest = hashlib.sha256(page.body).hexdigest()
-        new[page.path] = digest
-        target = out / page.path
-        if old.get(page.path) == digest and target.is_file():
-            continue
-        with atomic_path(target) as temporary:
-            Path(temporary).write_bytes(page.body)
-        written.append(target)
+    for path, digest, wrote in site.write_all():
+        new[path] = digest
+        if wrote:
+            written.append(out / path)
     for path in sorted(old.keys() - new.keys()):
         (out / path).unlink(missing_ok=True)
     with atomic_path(out / MANIFEST) as temporary:
@@ -96,27 +99,79 @@ def write_site(store_dir: Path, out: Path, max_nodes: int = 1500) -> list[Path]:
     return written
 
 
-def _pages(corpus: Corpus, out: Path, max_nodes: int) -> Iterator[Page]:
-    notices = [notice.row for notice in corpus.notices.values()]
-    regulations = regulation_rows(corpus, min_notices=RECURRING)
-    categories = category_rows(corpus)
-    slugs = regulation_slugs(regulations)
-    for name, path in {**ASSETS, **CHART_ASSETS}.items():
-        yield Page(f"{ASSET_DIR}/{name}", path.read_bytes())
-    dumps = [(name, label) for name, label in DUMP_LINKS.items()
-             if (out / name).is_file()]
-    yield Page("index.html", _utf8(index_html(
-        corpus, notices, regulations, categories, slugs, dumps)))
-    yield Page("graph.html", _utf8(overview_page(corpus, max_nodes, links=True)))
-    for notice in notices:
-        yield Page(f"notices/{notice.id}.html",
-                   _utf8(notice_page(corpus, notice.id, slugs, links=True)))
-    for regulation in regulations:
-        yield Page(f"regulations/{slugs[regulation.iri]}.html",
-                   _utf8(_regulation_page(corpus, regulation, max_nodes)))
-    for category in categories:
-        yield Page(f"categories/{category.id}.html",
-                   _utf8(_category_page(corpus, category, max_nodes)))
+class Site:
+    """The pages of one site: what every page shares (the corpus, its rows
+    and the regulation pages' names), and how to render and write each."""
+
+    def __init__(self, store_dir: Path, out: Path, max_nodes: int,
+                 old: dict[str, str], jobs: int) -> None:
+        self.out, self.max_nodes, self.old, self.jobs = out, max_nodes, old, jobs
+        listing = Corpus(store_dir).listing()
+        parts = run_jobs(gather_notices, store_dir, _chunks(listing, 64), jobs)
+        self.corpus = Corpus.of(store_dir, (n for part in parts for n in part))
+        self.notices = [notice.row for notice in self.corpus.notices.values()]
+        self.regulations = regulation_rows(self.corpus, min_notices=RECURRING)
+        self.categories = category_rows(self.corpus)
+        self.slugs = regulation_slugs(self.regulations)
+        self.regulation_by_iri = {row.iri: row for row in self.regulations}
+        self.category_by_iri = {row.iri: row for row in self.categories}
+        self.corpus.category_labels  # read before the store is let go  # noqa: B018
+        self.corpus.close()
+
+    def keys(self) -> list[tuple[str, str]]:
+        """Every page as (kind, key), the biggest first."""
+        return [("index", ""), ("overview", ""),
+                *(("category", row.iri) for row in self.categories),
+                *(("regulation", row.iri) for row in self.regulations),
+                *(("notice", row.id) for row in self.notices)]
+
+    def write_all(self) -> Iterator[tuple[str, str, bool]]:
+        for name, path in {**ASSETS, **CHART_ASSETS}.items():
+            yield self.write(f"{ASSET_DIR}/{name}", path.read_bytes())
+        for part in run_jobs(_render, self, _chunks(self.keys(), 16), self.jobs):
+            yield from part
+
+    def page(self, kind: str, key: str) -> Page:
+        corpus = self.corpus
+        if kind == "notice":
+            return Page(f"notices/{key}.html",
+                        _utf8(notice_page(corpus, key, self.slugs, links=True)))
+        if kind == "regulation":
+            row = self.regulation_by_iri[key]
+            return Page(f"regulations/{self.slugs[key]}.html",
+                        _utf8(_regulation_page(corpus, row, self.max_nodes)))
+        if kind == "category":
+            category = self.category_by_iri[key]
+            return Page(f"categories/{category.id}.html",
+                        _utf8(_category_page(corpus, category, self.max_nodes)))
+        if kind == "overview":
+            return Page("graph.html", _utf8(overview_page(corpus, self.max_nodes,
+                                                          links=True)))
+        dumps = [(name, label) for name, label in DUMP_LINKS.items()
+                 if (self.out / name).is_file()]
+        return Page("index.html", _utf8(index_html(
+            corpus, self.notices, self.regulations, self.categories, self.slugs,
+            dumps)))
+
+    def write(self, path: str, body: bytes) -> tuple[str, str, bool]:
+        """Write the page unless its bytes are those on disk already; return
+        (path, its hash, whether it was written)."""
+        digest = hashlib.sha256(body).hexdigest()
+        target = self.out / path
+        if self.old.get(path) == digest and target.is_file():
+            return path, digest, False
+        with atomic_path(target) as temporary:
+            Path(temporary).write_bytes(body)
+        return path, digest, True
+
+
+def _render(site: Site, keys: list[tuple[str, str]]) -> list[tuple[str, str, bool]]:
+    return [site.write(page.path, page.body)
+            for page in (site.page(kind, key) for kind, key in keys)]
+
+
+def _chunks(items: list[T], size: int) -> list[list[T]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def view_page(
@@ -141,11 +196,10 @@ def view_page(
         what = f"《{regulation}》" if regulation is not None else f"类别 {category}"
         shown = sorted({graph.nodes[n]["notice"] for n, t in graph.nodes(data="type")
                         if t == "notice"})
-        rows = {row.id: row for row in (n.row for n in corpus.notices.values())}
         return render_html(graph, title=f"{what} — kg", heading=what, note=omitted,
                            kind="focus", panel="focus_panel.html", panel_context={
                                "links": False, "name": what, "lines": [],
-                               "notices": [rows[i] for i in shown]})
+                               "notices": [corpus.by_id[i].row for i in shown]})
     return overview_page(corpus, max_nodes, links=False)
 
 
@@ -230,13 +284,12 @@ def notice_facts(detail: NoticeDetail) -> list[tuple[str, str]]:
 
 def _regulation_page(corpus: Corpus, row: RegulationRow, max_nodes: int) -> str:
     graph, omitted = keep_nearest(regulation_graph(corpus, [row.iri]), max_nodes)
-    rows = {notice.id: notice.row for notice in corpus.notices.values()}
     return render_html(
         graph, title=f"《{row.label}》 — kg", heading=f"《{row.label}》",
         note=omitted, kind="focus", panel="focus_panel.html",
         panel_context={"links": True, "anchor": "regulations", "name": row.label,
                        "lines": [KIND_NAMES.get(row.kind or "", row.kind or "")],
-                       "notices": [rows[i] for i in row.notices]},
+                       "notices": [corpus.by_id[i].row for i in row.notices]},
         assets=f"../{ASSET_DIR}/",
     )
 

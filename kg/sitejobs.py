@@ -1,0 +1,50 @@
+"""The site's work spread over processes: the notices read, then the pages
+rendered, each by `jobs` forked workers.
+
+What every worker needs (the gathered corpus, the regulation pages' names)
+is set here before the pool forks, so the workers inherit it instead of
+receiving it pickled with each task; a task is a few page keys, and what
+comes back is small (the notices of a chunk; the pages' paths and hashes).
+Where `fork` does not exist (Windows) the work runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
+
+Shared = TypeVar("Shared")
+Work = TypeVar("Work")
+Result = TypeVar("Result")
+
+# What the forked workers inherit: set only while a pool runs.
+_shared: Any = None
+
+
+def run_jobs(function: Callable[[Shared, Work], Result], shared: Shared,
+             work: list[Work], jobs: int) -> Iterator[Result]:
+    """`function(shared, item)` for each item of `work`, in order; by `jobs`
+    forked processes when there is more than one item to share out."""
+    if jobs <= 1 or len(work) <= 1 or not _can_fork():
+        for item in work:
+            yield function(shared, item)
+        return
+    global _shared
+    _shared = shared
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(jobs, len(work)), mp_context=context) as pool:
+            yield from pool.map(partial(_call, function), work)
+    finally:
+        _shared = None
+
+
+def _call(function: Callable[[Any, Any], Result], item: object) -> Result:
+    return function(_shared, item)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
