@@ -213,6 +213,7 @@ def notice_graph(
     with its categories, persons, inspected unit, group and committee."""
     corpus = _corpus(store, notice_id)
     notice = corpus.by_id.get(notice_id)
+    notice = corpus.whole(notice) if notice is not None else None
     if notice is None:
         raise KgError(f"no notice {notice_id!r} in the store; "
                       "`kg sparql 'SELECT ?id {?n dcterms:identifier ?id}'` lists them")
@@ -349,7 +350,7 @@ def regulation_graph(corpus: Corpus, targets: list[str]) -> nx.MultiDiGraph:
     notices = {n.iri: n for t in targets for n in corpus.citing.get(t, [])}
     for notice in sorted(notices.values(), key=lambda n: n.id):
         _add_notice(graph, notice.row, rank=1)
-        known = notice.by_iri
+        known = corpus.whole(notice).by_iri
         for source, relation, regulation in sorted(notice.links):
             if regulation not in wanted:
                 continue
@@ -401,9 +402,10 @@ def category_graph(corpus: Corpus, targets: list[str]) -> nx.MultiDiGraph:
     for target in targets:
         for notice, problem in corpus.filed.get(target, []):
             _add_notice(graph, notice.row, rank=1)
-            _add(graph, problem, "problem", notice.by_iri[problem].label,
+            whole = corpus.whole(notice)
+            _add(graph, problem, "problem", whole.by_iri[problem].label,
                  notice=notice.id, rank=2,
-                 facts={"整改措施 measures": notice.measure_counts.get(problem, 0)})
+                 facts={"整改措施 measures": whole.measure_counts.get(problem, 0)})
             graph.add_edge(notice.iri, problem, label="has_problem")
             graph.add_edge(problem, target, label="subject")
     return graph

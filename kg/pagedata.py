@@ -1,11 +1,14 @@
 """Everything the pages read from the store, gathered in one pass.
 
-A site of N notices is written from a dozen whole-store SELECTs, each of
-which walks every notice graph once (``GRAPH ?n { … }``), so gathering grows
-with the corpus and no page runs a query of its own (a query per page that
-scans the corpus made the site quadratic). Each pattern is matched inside one
-notice graph: in the union default graph a committee or group that many
-notices state would join once per graph that states it, and rows multiply.
+The store gives the list of notices (one SELECT) and the category scheme;
+each notice's data comes from its own graph, read from the Turtle file the
+build writes beside the store (`notices/<id>.ttl`) or, without one, from the
+store, and matched in Python (`kg.gather`). So gathering grows with the
+corpus, no page runs a query of its own (a query per page that scans the
+corpus made the site quadratic), and a notice can be read again alone when
+its file changes (`kg.pagecache`). Matching inside one notice graph also
+keeps rows from multiplying: in the union default graph a committee or
+group that many notices state would join once per graph that states it.
 
 The store is opened once per `Corpus`; the prefixes come from
 `kg.rdf.namespaces`, and the one IRI a query may be given (`kg view --notice`)
@@ -19,13 +22,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import pyoxigraph
 
 from kg.errors import KgError
 from kg.rdf.namespaces import KG, PREFIXES
 from kg.store import Store
+
+if TYPE_CHECKING:
+    from kg.pagecache import PageCache
 
 PROLOGUE: Final = "".join(f"PREFIX {name}: <{iri}>\n"
                           for name, iri in sorted(PREFIXES.items()))
@@ -129,6 +135,9 @@ class NoticeData:
     # Regulation IRI → (canonical label, kind), and every label it has here.
     regulation_labels: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     regulation_names: dict[str, list[str]] = field(default_factory=dict)
+    # False for a summary (kg.pagecache): findings, measures, persons and
+    # spans left out; `Corpus.whole` gives the notice with them.
+    complete: bool = True
 
     @cached_property
     def row(self) -> NoticeRow:
@@ -171,15 +180,33 @@ class Corpus:
         self.store_dir = store_dir
         self._store = Store(store_dir, read_only=True)
         self._only = notice_id
+        self.cache: PageCache | None = None
+        self.stamps: dict[str, str] = {}
+        self._wholes: dict[str, NoticeData] = {}
 
     @classmethod
-    def of(cls, store_dir: Path, notices: Iterable[NoticeData]) -> Corpus:
+    def of(cls, store_dir: Path, notices: Iterable[NoticeData],
+           cache: PageCache | None = None,
+           stamps: dict[str, str] | None = None) -> Corpus:
         """A corpus of notices gathered already (by `gather_notices`, in
-        worker processes), sorted by id."""
+        worker processes, or summaries from `cache`), sorted by id; `stamps`
+        (notice id → `file_stamp` of its Turtle file) say which were read
+        from which file."""
         corpus = cls(store_dir)
         corpus.__dict__["notices"] = {
             notice.iri: notice for notice in sorted(notices, key=lambda n: n.id)}
+        corpus.cache = cache
+        corpus.stamps = stamps or {}
         return corpus
+
+    def whole(self, notice: NoticeData) -> NoticeData:
+        """`notice` with its findings, measures, persons and spans."""
+        if notice.complete:
+            return notice
+        assert self.cache is not None  # only the cache gives summaries
+        if notice.iri not in self._wholes:
+            self._wholes[notice.iri] = self.cache.whole(notice)
+        return self._wholes[notice.iri]
 
     def close(self) -> None:
         """Let go of the store (what was read stays). Not `Store.close`,
@@ -303,6 +330,16 @@ GROUP BY ?c""")
 def notice_file(store_dir: Path, notice_id: str) -> Path:
     """The Turtle file a build writes beside its store for a notice."""
     return store_dir.parent / "notices" / f"{notice_id}.ttl"
+
+
+def file_stamp(path: Path) -> str:
+    """What tells a file replaced or changed: inode, size, modification time
+    ("" when there is no file)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return ""
+    return f"{status.st_ino}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def gather_notices(store_dir: Path, listing: Iterable[tuple[str, str]],

@@ -42,7 +42,9 @@ from kg.graph import (
     regulation_graph,
     regulation_rows,
 )
-from kg.pagedata import gather_notices
+from kg.pagecache import PageCache
+from kg.pagedata import file_stamp, gather_notices, notice_file
+from kg.pageinputs import page_inputs
 from kg.sitejobs import run_jobs
 from kg.store import atomic_path
 from kg.viz import ASSETS, environment, render_html
@@ -81,34 +83,42 @@ def write_site(store_dir: Path, out: Path, max_nodes: int = 1500, *,
     """Write index.html, graph.html, notices/<id>.html, regulations/<slug>.html,
     categories/<id>.html and assets/ under `out`; return the paths written
     (pages whose bytes did not change are left alone and not returned).
-    With `jobs` > 1 the notices are read and the pages rendered by that many
-    processes."""
+
+    Only the notices whose Turtle files changed since the last write are read
+    again, and only the pages whose inputs changed are rendered again
+    (`kg.pagecache`). With `jobs` > 1 the notices are read and the pages
+    rendered by that many processes."""
     old = _read_manifest(out / MANIFEST)
-    site = Site(store_dir, out, max_nodes, old, jobs)
-    new: dict[str, str] = {}
-    written: list[Path] = []
-    for path, digest, wrote in site.write_all():
-        new[path] = digest
-        if wrote:
-            written.append(out / path)
-    for path in sorted(old.keys() - new.keys()):
-        (out / path).unlink(missing_ok=True)
-    with atomic_path(out / MANIFEST) as temporary:
-        Path(temporary).write_text(json.dumps(new, indent=0, sort_keys=True),
-                                   encoding="utf-8")
+    cache = PageCache(out)
+    try:
+        site = Site(store_dir, out, max_nodes, old, cache, jobs)
+        new: dict[str, str] = {}
+        written: list[Path] = []
+        for path, digest, wrote in site.write_all():
+            new[path] = digest
+            if wrote:
+                written.append(out / path)
+        for path in sorted(old.keys() - new.keys()):
+            (out / path).unlink(missing_ok=True)
+        with atomic_path(out / MANIFEST) as temporary:
+            Path(temporary).write_text(json.dumps(new, indent=0, sort_keys=True),
+                                       encoding="utf-8")
+        cache.set_inputs({path: digest for path, digest in site.inputs.items()
+                          if path in new})
+    finally:
+        cache.close()
     return written
 
 
 class Site:
     """The pages of one site: what every page shares (the corpus, its rows
-    and the regulation pages' names), and how to render and write each."""
+    and the regulation pages' names), the digest of each page's inputs, and
+    how to render and write each."""
 
     def __init__(self, store_dir: Path, out: Path, max_nodes: int,
-                 old: dict[str, str], jobs: int) -> None:
+                 old: dict[str, str], cache: PageCache, jobs: int) -> None:
         self.out, self.max_nodes, self.old, self.jobs = out, max_nodes, old, jobs
-        listing = Corpus(store_dir).listing()
-        parts = run_jobs(gather_notices, store_dir, _chunks(listing, 64), jobs)
-        self.corpus = Corpus.of(store_dir, (n for part in parts for n in part))
+        self.corpus = _gather(store_dir, cache, jobs)
         self.notices = [notice.row for notice in self.corpus.notices.values()]
         self.regulations = regulation_rows(self.corpus, min_notices=RECURRING)
         self.categories = category_rows(self.corpus)
@@ -117,18 +127,31 @@ class Site:
         self.category_by_iri = {row.iri: row for row in self.categories}
         self.corpus.category_labels  # read before the store is let go  # noqa: B018
         self.corpus.close()
+        self.rendered = cache.inputs()
+        self.inputs: dict[str, str] = {}
 
-    def keys(self) -> list[tuple[str, str]]:
-        """Every page as (kind, key), the biggest first."""
-        return [("index", ""), ("overview", ""),
-                *(("category", row.iri) for row in self.categories),
-                *(("regulation", row.iri) for row in self.regulations),
-                *(("notice", row.id) for row in self.notices)]
+    def keys(self) -> list[tuple[str, str, str]]:
+        """Every page as (kind, key, path), the biggest first."""
+        return [("index", "", "index.html"), ("overview", "", "graph.html"),
+                *(("category", row.iri, f"categories/{row.id}.html")
+                  for row in self.categories),
+                *(("regulation", row.iri, f"regulations/{self.slugs[row.iri]}.html")
+                  for row in self.regulations),
+                *(("notice", row.id, f"notices/{row.id}.html")
+                  for row in self.notices)]
 
     def write_all(self) -> Iterator[tuple[str, str, bool]]:
-        for name, path in {**ASSETS, **CHART_ASSETS}.items():
-            yield self.write(f"{ASSET_DIR}/{name}", path.read_bytes())
-        for part in run_jobs(_render, self, _chunks(self.keys(), 16), self.jobs):
+        for name, asset in {**ASSETS, **CHART_ASSETS}.items():
+            yield self.write(f"{ASSET_DIR}/{name}", asset.read_bytes())
+        todo = []
+        for kind, key, page in self.keys():
+            inputs = self.inputs[page] = page_inputs(self, kind, key)
+            if (inputs and self.rendered.get(page) == inputs and page in self.old
+                    and (self.out / page).is_file()):
+                yield page, self.old[page], False
+            else:
+                todo.append((kind, key))
+        for part in run_jobs(_render, self, _chunks(todo, 16), self.jobs):
             yield from part
 
     def page(self, kind: str, key: str) -> Page:
@@ -165,9 +188,32 @@ class Site:
         return path, digest, True
 
 
-def _render(site: Site, keys: list[tuple[str, str]]) -> list[tuple[str, str, bool]]:
+def _render(site: Site, keys: list[tuple[str, str]]
+            ) -> list[tuple[str, str, bool]]:
     return [site.write(page.path, page.body)
             for page in (site.page(kind, key) for kind, key in keys)]
+
+
+def _gather(store_dir: Path, cache: PageCache, jobs: int) -> Corpus:
+    """The corpus of the store: each notice from the cache when its Turtle
+    file is the one it was read from, else read again (by `jobs` processes)."""
+    listing = Corpus(store_dir).listing()
+    cached = cache.summaries()
+    stamps = {notice_id: file_stamp(notice_file(store_dir, notice_id))
+              for _, notice_id in listing}
+    kept, todo = [], []
+    for iri, notice_id in listing:
+        stamp, summary = cached.get(notice_id, ("", None))
+        if summary is not None and stamp and stamp == stamps[notice_id] \
+                and summary.iri == iri:
+            kept.append(summary)
+        else:
+            todo.append((iri, notice_id))
+    parts = run_jobs(gather_notices, store_dir, _chunks(todo, 64), jobs)
+    fresh = [notice for part in parts for notice in part]
+    cache.put((stamps[notice.id], notice) for notice in fresh)
+    cache.keep_only({notice_id for _, notice_id in listing})
+    return Corpus.of(store_dir, [*kept, *fresh], cache, stamps)
 
 
 def _chunks(items: list[T], size: int) -> list[list[T]]:

@@ -1,0 +1,124 @@
+"""What the last site write read and rendered, kept in `.kg-pages.sqlite`
+beside the pages, so that the next write reads and renders only what
+changed.
+
+For each notice: the stamp of the Turtle file it was read from (inode, size,
+modification time: a build replaces a notice's file whenever its graph
+changes), its summary (what the index, the overview and the lists of the
+regulation and category pages read) and its detail (findings, measures,
+persons, spans: what its own page and the graphs of the focus pages read),
+each pickled. For each page: the digest of its inputs, so a page whose
+inputs are those it was rendered from is not rendered again.
+
+The file is a cache: when it is missing or unreadable the site is read and
+rendered whole, and the file is made again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Final
+
+from kg.pagedata import NoticeData
+
+CACHE_FILE: Final = ".kg-pages.sqlite"
+FORMAT: Final = "1"
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notice (id TEXT PRIMARY KEY, stamp TEXT NOT NULL,
+                                   summary BLOB NOT NULL, detail BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS page (path TEXT PRIMARY KEY, inputs TEXT NOT NULL);
+"""
+_DETAIL: Final = ("findings", "measures", "persons", "spans")
+
+
+class PageCache:
+    def __init__(self, out: Path) -> None:
+        self.path = out / CACHE_FILE
+        try:
+            self._connection = self._open()
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)  # damaged: it is only a cache
+            self._connection = self._open()
+        self._pid = os.getpid()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        # A forked worker (kg.sitejobs) opens a connection of its own: one
+        # inherited across fork must not be used.
+        if os.getpid() != self._pid:
+            self._connection = sqlite3.connect(self.path)
+            self._pid = os.getpid()
+        return self._connection
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path)
+        db.executescript(_SCHEMA)
+        row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is None or row[0] != FORMAT:
+            with db:
+                db.execute("DELETE FROM notice")
+                db.execute("DELETE FROM page")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)",
+                           (FORMAT,))
+        return db
+
+    def summaries(self) -> dict[str, tuple[str, NoticeData]]:
+        """Notice id → (stamp, summary) of every notice read last time."""
+        return {notice_id: (stamp, pickle.loads(summary))
+                for notice_id, stamp, summary in self._db.execute(
+                    "SELECT id, stamp, summary FROM notice")}
+
+    def put(self, notices: Iterable[tuple[str, NoticeData]]) -> None:
+        """Remember each (stamp, notice read whole)."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?)",
+                ((notice.id, stamp, pickle.dumps(summary_of(notice), protocol=5),
+                  pickle.dumps([getattr(notice, name) for name in _DETAIL],
+                               protocol=5))
+                 for stamp, notice in notices))
+
+    def keep_only(self, ids: set[str]) -> None:
+        gone = [(i,) for (i,) in self._db.execute("SELECT id FROM notice")
+                if i not in ids]
+        with self._db:
+            self._db.executemany("DELETE FROM notice WHERE id = ?", gone)
+
+    def whole(self, summary: NoticeData) -> NoticeData:
+        """The notice of `summary` with its detail."""
+        row = self._db.execute("SELECT detail FROM notice WHERE id = ?",
+                               (summary.id,)).fetchone()
+        if row is None:
+            raise KeyError(summary.id)
+        notice = dataclasses.replace(
+            summary, **dict(zip(_DETAIL, pickle.loads(row[0]), strict=True)),
+            complete=True)
+        return notice
+
+    def inputs(self) -> dict[str, str]:
+        """Page path → the digest of the inputs it was rendered from."""
+        return dict(self._db.execute("SELECT path, inputs FROM page"))
+
+    def set_inputs(self, inputs: dict[str, str]) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM page")
+            self._db.executemany("INSERT INTO page VALUES (?, ?)", inputs.items())
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def summary_of(notice: NoticeData) -> NoticeData:
+    """`notice` without its detail, its row worked out while it is whole."""
+    row = notice.row
+    summary = dataclasses.replace(notice, findings=[], measures=[], persons=[],
+                                  spans={}, complete=False)
+    summary.__dict__["row"] = row
+    return summary

@@ -1,0 +1,72 @@
+"""The digest of what each page of the site is made from, so that a page
+whose inputs are those it was last rendered from is not rendered again
+(`kg.site`, `kg.pagecache`).
+
+A page's inputs: the code and templates that render pages (`CODE`), the
+stamps of the Turtle files of the notices it shows (a notice read again has
+a new stamp), and what it takes from the rest of the site: a notice page the
+names and titles of its regulations and which have a page, a regulation or
+category page its title and the notices that mention it, the index and the
+overview everything. "" when a notice shown was read from the store rather
+than a file: such a page is always rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.site import Site
+
+_PACKAGE = Path(__file__).parent
+# What decides a page's bytes besides its data.
+_CODE_PARTS = ("site.py", "graph.py", "viz.py", "layout.py", "charts.py",
+               "gather.py", "pagedata.py", "pageinputs.py", "templates/*",
+               "data/viz/*", "data/charts/charts.js")
+
+
+@cache
+def code_digest() -> str:
+    digest = hashlib.sha256()
+    for part in _CODE_PARTS:
+        for path in sorted(_PACKAGE.glob(part)):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_inputs(site: Site, kind: str, key: str) -> str:
+    """The digest of the inputs of the page (`kind`, `key`) of `site`."""
+    corpus = site.corpus
+    stamps = corpus.stamps
+    labels = corpus.regulation_labels
+    if kind == "notice":
+        notice = corpus.by_id[key]
+        shown = [notice]
+        parts: list[object] = [
+            [(r, labels.get(r), site.slugs.get(r)) for r in sorted(notice.regulations)],
+            sorted((c, corpus.category_labels.get(c)) for _, c in notice.subjects)]
+    elif kind == "regulation":
+        row = site.regulation_by_iri[key]
+        shown = [corpus.by_id[i] for i in row.notices]
+        parts = [row.label, row.kind, site.slugs[key]]
+    elif kind == "category":
+        category = site.category_by_iri[key]
+        shown = sorted({n.id: n for n, _ in corpus.filed.get(key, [])}.values(),
+                       key=lambda n: n.id)
+        parts = [category.label, category.id]
+    else:  # the index and the overview show every notice
+        shown = list(corpus.notices.values())
+        parts = [sorted(corpus.category_labels.items()),
+                 [name for name in ("graph.ttl", "graph.trig")
+                  if (site.out / name).is_file()]]
+    files = [(notice.id, notice.iri, stamps.get(notice.id, "")) for notice in shown]
+    if any(not stamp for _, _, stamp in files):
+        return ""
+    text = json.dumps([code_digest(), kind, key, site.max_nodes, parts, files],
+                      ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
