@@ -62,6 +62,11 @@ KG_TERMS: Final = (
     "AnnouncedCount",  # a figure the notice states ⊂ prov:Entity
     "BareMention",  # a rule named without 《》 ⊂ oa:Annotation
     "RegulationUsage",  # a regulation's use across the corpus ⊂ prov:Entity
+    "InspectionRow",  # a row of the inspections query ⊂ prov:Entity
+    "TimelineRow",  # a row of the timeline query ⊂ prov:Entity
+    "CategoryRow",  # a row of the categories query ⊂ prov:Entity
+    "MeasureRow",  # a row of the measures query ⊂ prov:Entity
+    "EnactedRow",  # a row of the enacted query ⊂ prov:Entity
     # Object properties
     "addresses",  # Measure → Finding ⊂ prov:used
     "enacts",  # Measure → LegalResource ⊂ prov:generated
@@ -69,6 +74,9 @@ KG_TERMS: Final = (
     "violates",  # Finding → LegalResource ⊂ dcterms:references
     "announcedCount",  # Notice → AnnouncedCount ⊂ dcterms:hasPart
     "regulation",  # RegulationUsage → LegalResource ⊂ dcterms:subject
+    "rowOf",  # a row → the node it is about ⊂ dcterms:subject
+    "category",  # CategoryRow → skos:Concept ⊂ dcterms:subject
+    "document",  # EnactedRow → LegalResource ⊂ dcterms:references
     # Datatype properties
     "feedbackDate",  # Inspection → xsd:date ⊂ dcterms:date
     "rectification",  # Problem → 整改落实情况 text ⊂ dcterms:description
@@ -82,6 +90,20 @@ KG_TERMS: Final = (
     "relations",  # RegulationUsage → relations in use ⊂ dcterms:description
     "firstDate",  # RegulationUsage → xsd:date ⊂ dcterms:date
     "lastDate",  # RegulationUsage → xsd:date ⊂ dcterms:date
+    "noticeId",  # a row → its notice's id ⊂ dcterms:identifier
+    "textStart",  # a row → where its text starts ⊂ rdf:value
+    "textEnd",  # a row → where its text ends ⊂ rdf:value
+    "text",  # EnactedRow → the title as written ⊂ rdf:value
+    "bodyLabel",  # InspectionRow → the inspecting body's label ⊂ dcterms:description
+    "groupLabel",  # InspectionRow → the group's label ⊂ dcterms:description
+    "unitLabel",  # a row → an inspected unit's label ⊂ dcterms:description
+    "problemsStated",  # InspectionRow → xsd:integer ⊂ rdf:value
+    "measuresStated",  # InspectionRow → xsd:integer ⊂ rdf:value
+    "problemsFound",  # InspectionRow, CategoryRow → xsd:integer ⊂ rdf:value
+    "measuresFound",  # InspectionRow → xsd:integer ⊂ rdf:value
+    "event",  # TimelineRow → the step's name ⊂ dcterms:type
+    "step",  # TimelineRow → the step's place in the order ⊂ rdf:value
+    "categories",  # MeasureRow → its problem's category ids ⊂ dcterms:description
     # Individuals: the roles of the inspection's qualified associations
     "inspector",  # prov:Role of the inspection group
     "inspected",  # prov:Role of the inspected organisation

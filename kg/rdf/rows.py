@@ -1,20 +1,241 @@
 """The rows the named queries answer, stated in each notice's graph.
 
-(Being written: issue 15, summaries for every question.)
+Each row of `inspections`, `timeline`, `categories` (but for its counts across
+notices), `measures` and `enacted` is a function of one notice, so the RDF
+stage states it in that notice's graph as a small row node
+(``<notice>/row/…``, ontology/kg.ttl, "rows of the named queries"), replaced
+and deleted with the notice. Reading every notice graph instead (following
+each span through its oa:Annotation, counting problems, joining labels) took
+2 to 53 s per named query at 1,000 notices (issue 15).
+
+A row states only what is expensive to reach from the nodes it is about: the
+notice id, spans, labels of shared nodes, counts and the categories as one
+string; kg/queries/*.rq read the rest (a measure's identifier, text and kind)
+from the nodes themselves. Everything is computed from the model, as the RDF
+stage states it (kg.rdf.build): multi-valued columns (the units of a joint
+inspection, a count stated twice) are multi-valued properties, so the queries
+give the same cross products as reading the nodes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
-from kg.model import Notice
+from kg.model import Notice, Problem, Relation, Span
+from kg.rdf import iri
 from kg.rdf.iri import NoticeTerms
+from kg.rdf.terms import DCTERMS, KG, RDF, XSD, literal, typed, zh
+
+Triple = tuple[str, str, str]
+
+# The events of the timeline query in its order (the JSON contract's names).
+_EVENTS = ("inspection_start", "inspection_end", "feedback", "published")
 
 
 def summary_rows(
     notice: Notice, iris: NoticeTerms[str], labels: Mapping[str, str]
-) -> list[tuple[str, str, str]]:
+) -> list[Triple]:
     """The row statements of `notice` (N-Triples terms, kg.rdf.terms):
     `iris` are its IRIs as N-Triples text, `labels` the skos:prefLabel the
     RDF stage gave each shared node (by its N-Triples IRI)."""
-    return []
+    notice_id = literal(notice.id)
+    units = _unit_labels(notice, labels)
+    return [
+        *_inspection_row(notice, iris, labels, notice_id, units),
+        *_timeline_rows(notice, iris, notice_id),
+        *_category_rows(notice, iris, notice_id),
+        *_measure_rows(notice, iris),
+        *_enacted_rows(notice, iris),
+    ]
+
+
+def _row(iris: NoticeTerms[str], *segments: str) -> str:
+    """A row node under the notice. The segments are ASCII names and the
+    already-encoded tails of IRIs kg.rdf.iri minted."""
+    return f"<{iris.base}/row/{'/'.join(segments)}>"
+
+
+def _integer(value: int) -> str:
+    return typed(str(value), XSD.integer)
+
+
+def _offset(value: int) -> str:
+    # As oa:start/oa:end are written (kg.rdf.build): the rows compare equal.
+    return typed(str(value), XSD.nonNegativeInteger)
+
+
+def _span(row: str, span: Span) -> Iterator[Triple]:
+    yield row, KG.textStart, _offset(span.start)
+    yield row, KG.textEnd, _offset(span.end)
+
+
+def _unit_labels(notice: Notice, labels: Mapping[str, str]) -> list[str]:
+    """The prefLabels of the inspected organisations (kg:inspected role)."""
+    orgs = (notice.inspected_org, *notice.co_inspected)
+    nodes = [str(iri.organization_iri(org.name)) for org in orgs if org is not None]
+    return [zh(labels[node]) for node in nodes]
+
+
+# --- inspections and timeline -------------------------------------------------
+
+
+def _inspection_row(
+    notice: Notice, iris: NoticeTerms[str], labels: Mapping[str, str],
+    notice_id: str, units: list[str],
+) -> Iterator[Triple]:
+    row = _row(iris, "inspection")
+    yield row, RDF.type, KG.InspectionRow
+    yield row, KG.rowOf, iris.inspection
+    yield row, KG.noticeId, notice_id
+    if (body := notice.inspecting_body) is not None:
+        committee = str(iri.committee_iri(body.canonical))
+        yield row, KG.bodyLabel, zh(labels[committee])
+    if (group := notice.inspection_group) is not None:
+        node = str(iri.inspection_group_iri(group.canonical))
+        yield row, KG.groupLabel, zh(labels[node])
+        yield from _span(row, group.span)
+    for unit in units:
+        yield row, KG.unitLabel, unit
+    for count in notice.counts:
+        if count.key == "problems":
+            yield row, KG.problemsStated, _integer(count.value)
+        elif count.key == "measures":
+            yield row, KG.measuresStated, _integer(count.value)
+    problems = {problem.path for problem in notice.problems}
+    measures = {(problem.path, ordinal) for problem in notice.problems
+                for ordinal in range(1, len(problem.measures) + 1)}
+    yield row, KG.problemsFound, _integer(len(problems))
+    yield row, KG.measuresFound, _integer(len(measures))
+
+
+def _timeline_rows(
+    notice: Notice, iris: NoticeTerms[str], notice_id: str
+) -> Iterator[Triple]:
+    """One row per dated step; only the period's instants carry a span."""
+    dated = (
+        (notice.inspection_start, iris.instant("start"), True),
+        (notice.inspection_end, iris.instant("end"), True),
+        (notice.feedback_date, iris.inspection, False),
+        (notice.published, iris.notice, False),
+    )
+    for step, (event, (date, node, annotated)) in enumerate(
+        zip(_EVENTS, dated, strict=True), start=1
+    ):
+        if date is None:
+            continue
+        row = _row(iris, "timeline", event)
+        yield row, RDF.type, KG.TimelineRow
+        yield row, KG.rowOf, node
+        yield row, KG.noticeId, notice_id
+        yield row, DCTERMS.date, typed(date.iso, XSD.date)
+        yield row, KG.event, literal(event)
+        yield row, KG.step, _integer(step)
+        if annotated:
+            yield from _span(row, date.span)
+
+
+# --- categories and measures ---------------------------------------------------
+
+
+def _statement(problem: Problem) -> Span:
+    """Where the problem's annotation points (kg.rdf.build._statement)."""
+    return problem.statement if problem.statement is not None else problem.label
+
+
+def _category_rows(
+    notice: Notice, iris: NoticeTerms[str], notice_id: str
+) -> Iterator[Triple]:
+    """One row per category the notice has problems in: how many, and the
+    first of them in reading order (its statement's start)."""
+    problems: dict[str, dict[str, Problem]] = {}
+    for problem in notice.problems:
+        for category in problem.categories:
+            problems.setdefault(category, {}).setdefault(problem.path, problem)
+    for category, found in sorted(problems.items()):
+        first = min(found.values(), key=lambda p: _statement(p).start)
+        concept = iri.category_iri(category)
+        row = _row(iris, "category", concept.value.rsplit("/", 1)[-1])
+        yield row, RDF.type, KG.CategoryRow
+        yield row, KG.category, str(concept)
+        yield row, KG.noticeId, notice_id
+        yield row, KG.problemsFound, _integer(len(found))
+        yield row, KG.rowOf, iris.finding(first.path)
+        yield from _span(row, _statement(first))
+
+
+def _measure_rows(notice: Notice, iris: NoticeTerms[str]) -> Iterator[Triple]:
+    """Three or four statements per measure, the most numerous rows (some
+    60 a notice): its type, its measure, where it starts and its problem's category
+    ids (sorted, space-separated). The query reads the measure's identifier,
+    text and kind from the measure node, and its end is its start plus the
+    length of its text (the measure's rdfs:label is the text it spans)."""
+    for problem in notice.problems:
+        categories = " ".join(sorted(set(problem.categories)))
+        for ordinal, measure in enumerate(problem.measures, start=1):
+            node = iris.measure(problem.path, ordinal)
+            row = _measure_row(iris, node)
+            yield row, RDF.type, KG.MeasureRow
+            yield row, KG.rowOf, node
+            yield row, KG.textStart, _offset(measure.span.start)
+            if categories:
+                yield row, KG.categories, literal(categories)
+
+
+def _measure_row(iris: NoticeTerms[str], measure: str) -> str:
+    """``<notice>/row/measure/2-1-3/2`` for ``<notice>/measure/2-1-3/2``."""
+    tail = measure[len(iris.base) + 2:-1]  # "measure/2-1-3/2", encoded
+    return _row(iris, tail)
+
+
+# --- enacted ---------------------------------------------------------------------
+
+
+def _enacted_rows(notice: Notice, iris: NoticeTerms[str]) -> Iterator[Triple]:
+    """One row per mention of a document a measure enacts that lies inside
+    that measure: any mention of the document, as the graph links a document
+    to a measure, not a mention (kg.rdf.build._mention)."""
+    measures = {(problem.path, ordinal): measure for problem in notice.problems
+                for ordinal, measure in enumerate(problem.measures, start=1)}
+    spans = _mention_spans(notice)
+    enacted: dict[tuple[str, int], set[str]] = {}
+    for regulation in notice.regulations:
+        node = str(iri.regulation_iri(regulation.key))
+        for mention in regulation.mentions:
+            if (mention.relation is Relation.ENACTS and mention.problem is not None
+                    and mention.measure is not None):
+                enacted.setdefault((mention.problem, mention.measure), set()).add(node)
+    ordinal = 0
+    for (path, position), documents in sorted(enacted.items()):
+        measure = measures.get((path, position))
+        if measure is None:
+            continue
+        for document in sorted(documents):
+            for span in spans[document]:
+                if not measure.span.contains(span):
+                    continue
+                ordinal += 1
+                row = _row(iris, "enacted", str(ordinal))
+                yield from _enacted_row(row, iris.measure(path, position),
+                                        document, span)
+
+
+def _mention_spans(notice: Notice) -> dict[str, list[Span]]:
+    """Every annotated mention of each regulation node, titles and bare names."""
+    spans: dict[str, list[Span]] = {}
+    for regulation in notice.regulations:
+        node = str(iri.regulation_iri(regulation.key))
+        spans.setdefault(node, []).extend(m.span for m in regulation.mentions)
+    for rule in notice.rule_mentions:
+        spans.setdefault(str(iri.regulation_iri(rule.key)), []).append(rule.span)
+    return spans
+
+
+def _enacted_row(row: str, measure: str, document: str, span: Span
+                 ) -> Iterator[Triple]:
+    """The notice's id and units are its inspection row's."""
+    yield row, RDF.type, KG.EnactedRow
+    yield row, KG.rowOf, measure
+    yield row, KG.document, document
+    yield row, KG.text, literal(span.text)
+    yield from _span(row, span)
+
