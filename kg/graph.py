@@ -314,7 +314,7 @@ def focus_graph(
         graph = regulation_graph(corpus, targets)
     else:
         assert category is not None
-        graph = category_graph(corpus, _find_categories(corpus, category))
+        return category_focus(corpus, _find_categories(corpus, category), max_nodes)
     return keep_nearest(graph, max_nodes)
 
 
@@ -392,23 +392,49 @@ def _find_categories(corpus: Corpus, text: str) -> list[str]:
     return matches
 
 
-def category_graph(corpus: Corpus, targets: list[str]) -> nx.MultiDiGraph:
+def category_graph(corpus: Corpus, targets: list[str],
+                   kept: set[str] | None = None) -> nx.MultiDiGraph:
     """The categories `targets` with their problems and the problems'
-    notices; read from the gathered notices only."""
+    notices; read from the gathered notices only. With `kept`, only those
+    nodes (and the edges between them)."""
     labels = corpus.category_labels
     graph = nx.MultiDiGraph()
     for target in targets:
         _add(graph, target, "category", labels[target], rank=0)
     for target in targets:
         for notice, problem in corpus.filed.get(target, []):
-            _add_notice(graph, notice.row, rank=1)
+            if kept is None or notice.iri in kept:
+                _add_notice(graph, notice.row, rank=1)
+            if kept is not None and problem not in kept:
+                continue
             whole = corpus.whole(notice)
             _add(graph, problem, "problem", whole.by_iri[problem].label,
                  notice=notice.id, rank=2,
                  facts={"整改措施 measures": whole.measure_counts.get(problem, 0)})
-            graph.add_edge(notice.iri, problem, label="has_problem")
-            graph.add_edge(problem, target, label="subject")
+            if notice.iri in graph:
+                graph.add_edge(notice.iri, problem, label="has_problem")
+            if target in graph:
+                graph.add_edge(problem, target, label="subject")
     return graph
+
+
+def category_focus(corpus: Corpus, targets: list[str], max_nodes: int
+                   ) -> tuple[nx.MultiDiGraph, str]:
+    """`keep_nearest(category_graph(corpus, targets), max_nodes)`, building
+    only the nodes kept: when a category's notices fill the page, none of
+    their problems is read."""
+    ranks: dict[str, tuple[int, str]] = {t: (0, "category") for t in targets}
+    for target in targets:
+        for notice, problem in corpus.filed.get(target, []):
+            ranks.setdefault(notice.iri, (1, "notice"))
+            ranks.setdefault(problem, (2, "problem"))
+    if len(ranks) <= max_nodes:
+        return keep_nearest(category_graph(corpus, targets), max_nodes)
+    order = sorted(ranks, key=lambda node: (ranks[node][0], node))
+    graph = category_graph(corpus, targets, set(order[:max_nodes]))
+    graph, _ = keep_nearest(graph, max_nodes)
+    left_out = Counter(ranks[node][1] for node in order[max_nodes:])
+    return graph, _cut_note(max_nodes, len(ranks), left_out)
 
 
 def keep_nearest(
@@ -422,11 +448,16 @@ def keep_nearest(
     if len(ranked) <= max_nodes:
         return graph, ""
     dropped = [node for node, _ in ranked[max_nodes:]]
-    summary = (f"Showing {max_nodes} of {graph.number_of_nodes()} nodes; "
-               + _left_out(graph, dropped)
-               + " Raise --max-nodes, or open a notice with `kg view --notice ID`.")
+    note = _cut_note(max_nodes, graph.number_of_nodes(),
+                     Counter(graph.nodes[node]["type"] for node in dropped))
     graph.remove_nodes_from(dropped)
-    return graph, summary
+    return graph, note
+
+
+def _cut_note(max_nodes: int, total: int, left_out: Counter[str]) -> str:
+    parts = ", ".join(f"{count} {kind}" for kind, count in sorted(left_out.items()))
+    return (f"Showing {max_nodes} of {total} nodes; left out: {parts}."
+            " Raise --max-nodes, or open a notice with `kg view --notice ID`.")
 
 
 # --- export ---------------------------------------------------------------------

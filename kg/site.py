@@ -33,7 +33,7 @@ from kg.graph import (
     NoticeDetail,
     NoticeRow,
     RegulationRow,
-    category_graph,
+    category_focus,
     category_rows,
     focus_graph,
     keep_nearest,
@@ -341,7 +341,7 @@ def _regulation_page(corpus: Corpus, row: RegulationRow, max_nodes: int) -> str:
 
 
 def _category_page(corpus: Corpus, row: CategoryRow, max_nodes: int) -> str:
-    graph, omitted = keep_nearest(category_graph(corpus, [row.iri]), max_nodes)
+    graph, omitted = category_focus(corpus, [row.iri], max_nodes)
     notices = sorted({notice.id: notice.row
                       for notice, _ in corpus.filed.get(row.iri, [])}.items())
     return render_html(

@@ -138,10 +138,12 @@ def page_data(graph: nx.MultiDiGraph, kind: Kind) -> dict[str, Any]:
         if node in folded:
             item["fold"] = ids[folded[node]]
             item["hidden"] = True
-    show_edge_labels = kind == "focus" and graph.number_of_edges() <= EDGE_LABEL_LIMIT
+    # Listed once: number_of_edges() walks every edge of a multigraph.
+    listed = list(graph.edges(data=True))
+    show_edge_labels = kind == "focus" and len(listed) <= EDGE_LABEL_LIMIT
     edges = [
         _vis_edge(index, ids[source], ids[target], attributes, show_edge_labels)
-        for index, (source, target, attributes) in enumerate(graph.edges(data=True))
+        for index, (source, target, attributes) in enumerate(listed)
     ]
     if kind == "overview":  # many long edges: faint, so the labels stay in front
         for edge in edges:
@@ -169,6 +171,7 @@ def render_html(
     type_counts: dict[str, int] = {}
     for _, node_type in graph.nodes(data="type"):
         type_counts[node_type] = type_counts.get(node_type, 0) + 1
+    data = page_data(graph, kind)
     legend = [
         {"type": key, "name": spec.name, "color": spec.color, "glyph": spec.glyph,
          "count": type_counts[key], "folded": kind == "notice" and key == "measure"}
@@ -177,8 +180,8 @@ def render_html(
     return environment().get_template("graph.html").render(
         title=title, heading=heading, note=note, panel=panel,
         **(panel_context or {}), legend=legend,
-        node_count=graph.number_of_nodes(), edge_count=graph.number_of_edges(),
-        data=page_data(graph, kind), assets=assets,
+        node_count=len(data["nodes"]), edge_count=len(data["edges"]),
+        data=data, assets=assets,
         inline=_inline_assets() if assets is None else None,
     )
 
