@@ -112,6 +112,7 @@ def notice_data(iri: str, triples: Iterable[Triple]) -> NoticeData | None:
         if kind is not None and value is not None:
             notice.announced[tail(kind).replace("-", "_")] = int(value)
     notice.spans = _spans(graph)
+    notice.link_items = _link_items(notice)
     notice.findings.sort(key=lambda f: (_path_key(f.path), f.problem, f.iri))
     notice.measures.sort(key=lambda m: (_span_start(notice, m.iri), m.iri))
     return notice
@@ -207,6 +208,25 @@ def _links(graph: _Graph, notice: NoticeData) -> None:
             preferred[0], tail(kind).replace("-", "_") if kind else None)
         notice.regulation_names[regulation] = sorted(
             {*preferred, *graph.all(regulation, ALT_LABEL)})
+
+
+def _link_items(notice: NoticeData) -> dict[str, tuple[str, str | None]]:
+    """What kind of item each mention of a regulation comes from (a summary
+    keeps this without the items: `kg.graph.regulation_focus`)."""
+    known = notice.by_iri
+    items: dict[str, tuple[str, str | None]] = {}
+    for source, _, _ in notice.links:
+        item = known.get(source)
+        if isinstance(item, Measure):
+            kind, problem = "measure", item.problem
+        elif isinstance(item, Finding) and item.problem:
+            kind, problem = "problem", source
+        else:
+            continue
+        addressed = known.get(problem)
+        items[source] = (kind, problem if isinstance(addressed, Finding)
+                         and addressed.problem else None)
+    return items
 
 
 def _persons(graph: _Graph, notice: NoticeData) -> None:

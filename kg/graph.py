@@ -19,6 +19,8 @@ from typing import Protocol
 import networkx as nx
 
 from kg.errors import KgError
+from kg.graphexport import export_gexf as export_gexf
+from kg.graphexport import export_graphml as export_graphml
 from kg.pagedata import (
     REGULATION_LINKS,
     Corpus,
@@ -66,19 +68,19 @@ class NoticeDetail:
 StoreLike = Path | Corpus  # a store folder, or a Corpus to share its reads
 
 
-def _corpus(store: StoreLike, notice_id: str | None = None) -> Corpus:
+def corpus_of(store: StoreLike, notice_id: str | None = None) -> Corpus:
     return store if isinstance(store, Corpus) else Corpus(store, notice_id)
 
 
 def notice_rows(store: StoreLike) -> list[NoticeRow]:
     """Every notice with its parties, dates and counts, sorted by id."""
-    return [notice.row for notice in _corpus(store).notices.values()]
+    return [notice.row for notice in corpus_of(store).notices.values()]
 
 
 def regulation_rows(store: StoreLike, *, min_notices: int = 1) -> list[RegulationRow]:
     """Regulations mentioned by at least `min_notices` notices, the most
     mentioned first."""
-    corpus = _corpus(store)
+    corpus = corpus_of(store)
     labels = corpus.regulation_labels
     rows = [
         RegulationRow(iri, labels[iri][0], labels[iri][1],
@@ -91,7 +93,7 @@ def regulation_rows(store: StoreLike, *, min_notices: int = 1) -> list[Regulatio
 
 def category_rows(store: StoreLike) -> list[CategoryRow]:
     """The issue categories problems were filed under, the most used first."""
-    corpus = _corpus(store)
+    corpus = corpus_of(store)
     labels = corpus.category_labels
     rows = [
         CategoryRow(iri, tail(iri), labels.get(iri, tail(iri)), len(filed),
@@ -112,7 +114,7 @@ def overview_graph(
     figures on the notice node. Beyond `max_nodes` the most connected nodes
     stay; the second value says what was left out and how to see it ("" when
     nothing was)."""
-    corpus = _corpus(store)
+    corpus = corpus_of(store)
     graph = nx.MultiDiGraph()
     labels = corpus.regulation_labels
     category_labels = corpus.category_labels
@@ -211,7 +213,7 @@ def notice_graph(
 ) -> tuple[nx.MultiDiGraph, NoticeDetail]:
     """One notice as a tree: aspect → (类) → problem → measure → regulation,
     with its categories, persons, inspected unit, group and committee."""
-    corpus = _corpus(store, notice_id)
+    corpus = corpus_of(store, notice_id)
     notice = corpus.by_id.get(notice_id)
     notice = corpus.whole(notice) if notice is not None else None
     if notice is None:
@@ -289,57 +291,15 @@ class _Adder(Protocol):
         ...
 
 
-# --- focused views --------------------------------------------------------------
+# --- focused views (cut to a page by kg.focus) ----------------------------------
 
 
-def focus_graph(
-    store: StoreLike,
-    *,
-    regulation: str | None = None,
-    category: str | None = None,
-    max_nodes: int = 1500,
-) -> tuple[nx.MultiDiGraph, str]:
-    """The neighbourhood of the regulations whose label contains `regulation`
-    (notices, the measures and problems that cite, study, enact or violate
-    it) or of an issue category (its problems and their notices). Returns the
-    graph and a note on what was left out beyond `max_nodes` ("" if none)."""
-    if (regulation is None) == (category is None):
-        raise ValueError("give either a regulation or a category")
-    corpus = _corpus(store)
-    if regulation is not None:
-        targets = find_regulations(corpus, regulation)
-        if not targets:
-            raise KgError(f"no regulation matches {regulation!r}; "
-                          "the index page lists them")
-        graph = regulation_graph(corpus, targets)
-    else:
-        assert category is not None
-        return category_focus(corpus, _find_categories(corpus, category), max_nodes)
-    return keep_nearest(graph, max_nodes)
-
-
-def find_regulations(store: StoreLike, text: str) -> list[str]:
-    """IRIs of the regulations a user means by `text`: those with a label equal
-    to it (ignoring 《》 and spaces) if any, else those whose labels contain it."""
-    wanted = _plain(text)
-    if not wanted:
-        return []
-    names = _corpus(store).regulation_names
-    exact = sorted(iri for iri, labels in names.items()
-                   if any(_plain(label) == wanted for label in labels))
-    if exact:
-        return exact
-    return sorted(iri for iri, labels in names.items()
-                  if any(wanted in _plain(label) for label in labels))
-
-
-def _plain(text: str) -> str:
-    return "".join(text.split()).strip("《》")
-
-
-def regulation_graph(corpus: Corpus, targets: list[str]) -> nx.MultiDiGraph:
+def regulation_graph(corpus: Corpus, targets: list[str],
+                     kept: set[str] | None = None) -> nx.MultiDiGraph:
     """The regulations `targets` with the notices, measures and problems
-    that mention them; read from the gathered notices only."""
+    that mention them; read from the gathered notices only. With `kept`,
+    only those nodes (and the edges between them), and only the notices
+    with an item kept are read whole."""
     labels = corpus.regulation_labels
     graph = nx.MultiDiGraph()
     for target in targets:
@@ -349,47 +309,54 @@ def regulation_graph(corpus: Corpus, targets: list[str]) -> nx.MultiDiGraph:
     wanted = set(targets)
     notices = {n.iri: n for t in targets for n in corpus.citing.get(t, [])}
     for notice in sorted(notices.values(), key=lambda n: n.id):
-        _add_notice(graph, notice.row, rank=1)
-        known = corpus.whole(notice).by_iri
-        for source, relation, regulation in sorted(notice.links):
-            if regulation not in wanted:
-                continue
-            if source == notice.iri:
-                graph.add_edge(notice.iri, regulation, label="cites")
-                continue
-            item = known.get(source)
-            if isinstance(item, Measure):
-                _add(graph, source, "measure", item.label, notice=notice.id, rank=2)
-                problem = item.problem
-            elif isinstance(item, Finding) and item.problem:
-                _add(graph, source, "problem", item.label, notice=notice.id, rank=2)
-                problem = source
-            else:
-                continue
-            graph.add_edge(source, regulation, label=REGULATION_LINKS[relation])
-            addressed = known.get(problem)
-            if not (isinstance(addressed, Finding) and addressed.problem):
-                continue
-            _add(graph, problem, "problem", addressed.label, notice=notice.id, rank=3)
-            if source != problem:
-                graph.add_edge(source, problem, label="addresses")
-            if not graph.has_edge(notice.iri, problem):
-                graph.add_edge(notice.iri, problem, label="has_problem")
+        if kept is None or notice.iri in kept:
+            _add_notice(graph, notice.row, rank=1)
+        links = [link for link in sorted(notice.links) if link[2] in wanted]
+        if kept is not None and not any(
+                source in kept or item[1] in kept
+                for source, item in notice.link_items.items()):
+            # No item of this notice is kept: it is not read whole.
+            links = [link for link in links if link[0] == notice.iri]
+        _add_mentions(graph, corpus, notice, links, kept)
     return graph
 
 
-def _find_categories(corpus: Corpus, text: str) -> list[str]:
-    labels = corpus.category_labels
-    wanted = text.strip().lower()
-    matches = sorted(iri for iri, label in labels.items()
-                     if wanted in (tail(iri), label.lower()))
-    if not matches:
-        matches = sorted(iri for iri, label in labels.items()
-                         if wanted and wanted in label.lower())
-    if not matches:
-        known = ", ".join(sorted(tail(iri) for iri in labels))
-        raise KgError(f"no issue category matches {text!r}; known: {known}")
-    return matches
+def _add_mentions(graph: nx.MultiDiGraph, corpus: Corpus, notice: NoticeData,
+                  links: list[tuple[str, str, str]], kept: set[str] | None) -> None:
+    """The items of `notice` that mention a regulation (`links`), with the
+    problems they address, as `regulation_graph` shows them."""
+    def add(iri: str, kind: str, label: str, rank: int) -> None:
+        if kept is None or iri in kept:
+            _add(graph, iri, kind, label, notice=notice.id, rank=rank)
+
+    def edge(source: str, target: str, label: str) -> None:
+        if source in graph and target in graph:
+            graph.add_edge(source, target, label=label)
+
+    known = corpus.whole(notice).by_iri if any(
+        source != notice.iri for source, _, _ in links) else {}
+    for source, relation, regulation in links:
+        if source == notice.iri:
+            edge(notice.iri, regulation, "cites")
+            continue
+        item = known.get(source)
+        if isinstance(item, Measure):
+            add(source, "measure", item.label, 2)
+            problem = item.problem
+        elif isinstance(item, Finding) and item.problem:
+            add(source, "problem", item.label, 2)
+            problem = source
+        else:
+            continue
+        edge(source, regulation, REGULATION_LINKS[relation])
+        addressed = known.get(problem)
+        if not (isinstance(addressed, Finding) and addressed.problem):
+            continue
+        add(problem, "problem", addressed.label, 3)
+        if source != problem:
+            edge(source, problem, "addresses")
+        if not graph.has_edge(notice.iri, problem):
+            edge(notice.iri, problem, "has_problem")
 
 
 def category_graph(corpus: Corpus, targets: list[str],
@@ -416,85 +383,3 @@ def category_graph(corpus: Corpus, targets: list[str],
             if target in graph:
                 graph.add_edge(problem, target, label="subject")
     return graph
-
-
-def category_focus(corpus: Corpus, targets: list[str], max_nodes: int
-                   ) -> tuple[nx.MultiDiGraph, str]:
-    """`keep_nearest(category_graph(corpus, targets), max_nodes)`, building
-    only the nodes kept: when a category's notices fill the page, none of
-    their problems is read."""
-    ranks: dict[str, tuple[int, str]] = {t: (0, "category") for t in targets}
-    for target in targets:
-        for notice, problem in corpus.filed.get(target, []):
-            ranks.setdefault(notice.iri, (1, "notice"))
-            ranks.setdefault(problem, (2, "problem"))
-    if len(ranks) <= max_nodes:
-        return keep_nearest(category_graph(corpus, targets), max_nodes)
-    order = sorted(ranks, key=lambda node: (ranks[node][0], node))
-    graph = category_graph(corpus, targets, set(order[:max_nodes]))
-    graph, _ = keep_nearest(graph, max_nodes)
-    left_out = Counter(ranks[node][1] for node in order[max_nodes:])
-    return graph, _cut_note(max_nodes, len(ranks), left_out)
-
-
-def keep_nearest(
-    graph: nx.MultiDiGraph, max_nodes: int
-) -> tuple[nx.MultiDiGraph, str]:
-    """The focus first, then notices, then the items nearest to it."""
-    ranked = sorted(graph.nodes(data="rank"),
-                    key=lambda item: (item[1], str(item[0])))
-    for node in graph:
-        del graph.nodes[node]["rank"]
-    if len(ranked) <= max_nodes:
-        return graph, ""
-    dropped = [node for node, _ in ranked[max_nodes:]]
-    note = _cut_note(max_nodes, graph.number_of_nodes(),
-                     Counter(graph.nodes[node]["type"] for node in dropped))
-    graph.remove_nodes_from(dropped)
-    return graph, note
-
-
-def _cut_note(max_nodes: int, total: int, left_out: Counter[str]) -> str:
-    parts = ", ".join(f"{count} {kind}" for kind, count in sorted(left_out.items()))
-    return (f"Showing {max_nodes} of {total} nodes; left out: {parts}."
-            " Raise --max-nodes, or open a notice with `kg view --notice ID`.")
-
-
-# --- export ---------------------------------------------------------------------
-
-
-def export_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
-    """GraphML (Gephi, yEd, Cytoscape) with scalar attributes only."""
-    nx.write_graphml(_scalar(graph), path)
-
-
-def export_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
-    """GEXF, Gephi's own format."""
-    nx.write_gexf(_scalar(graph), path)
-
-
-def _scalar(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes GraphML and GEXF can hold: strings and numbers;
-    `facts` is spread into one attribute per figure."""
-    copy = nx.MultiDiGraph()
-    for node, attributes in graph.nodes(data=True):
-        copy.add_node(str(node), **_flat(attributes))
-    for source, target, attributes in graph.edges(data=True):
-        copy.add_edge(str(source), str(target), **_flat(attributes))
-    return copy
-
-
-def _flat(attributes: dict[str, object]) -> dict[str, str | int | float]:
-    flat: dict[str, str | int | float] = {}
-    for key, value in attributes.items():
-        if value is None:
-            continue
-        if isinstance(value, dict):
-            for name, figure in value.items():
-                flat[f"{key}.{name}"] = figure if isinstance(figure, int | float) \
-                    else str(figure)
-        elif isinstance(value, bool | int | float | str):
-            flat[key] = value
-        else:
-            flat[key] = str(value)
-    return flat

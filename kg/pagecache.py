@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Final
 
 from kg.pagedata import NoticeData
+from kg.pageinputs import code_digest
 
 CACHE_FILE: Final = ".kg-pages.sqlite"
-FORMAT: Final = "1"
+FORMAT: Final = "2"
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notice (id TEXT PRIMARY KEY, stamp TEXT NOT NULL,
@@ -60,13 +61,15 @@ class PageCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path)
         db.executescript(_SCHEMA)
-        row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        if row is None or row[0] != FORMAT:
+        # Summaries made by other code may not be what this code reads.
+        version = f"{FORMAT}:{code_digest()}"
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row is None or row[0] != version:
             with db:
                 db.execute("DELETE FROM notice")
                 db.execute("DELETE FROM page")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)",
-                           (FORMAT,))
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
+                           (version,))
         return db
 
     def summaries(self) -> dict[str, tuple[str, NoticeData]]:

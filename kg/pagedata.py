@@ -135,6 +135,9 @@ class NoticeData:
     # Regulation IRI → (canonical label, kind), and every label it has here.
     regulation_labels: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     regulation_names: dict[str, list[str]] = field(default_factory=dict)
+    # The measures and problems that mention a regulation: IRI → ("measure"
+    # or "problem", the problem it addresses, None if none is known).
+    link_items: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     # False for a summary (kg.pagecache): findings, measures, persons and
     # spans left out; `Corpus.whole` gives the notice with them.
     complete: bool = True

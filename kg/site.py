@@ -27,19 +27,16 @@ from typing import Final, TypeVar
 
 from kg.charts import CHART_ASSETS, chart_data
 from kg.errors import KgError
+from kg.focus import category_focus, focus_graph, regulation_focus
 from kg.graph import (
     CategoryRow,
     Corpus,
     NoticeDetail,
     NoticeRow,
     RegulationRow,
-    category_focus,
     category_rows,
-    focus_graph,
-    keep_nearest,
     notice_graph,
     overview_graph,
-    regulation_graph,
     regulation_rows,
 )
 from kg.pagecache import PageCache
@@ -329,7 +326,7 @@ def notice_facts(detail: NoticeDetail) -> list[tuple[str, str]]:
 
 
 def _regulation_page(corpus: Corpus, row: RegulationRow, max_nodes: int) -> str:
-    graph, omitted = keep_nearest(regulation_graph(corpus, [row.iri]), max_nodes)
+    graph, omitted = regulation_focus(corpus, [row.iri], max_nodes)
     return render_html(
         graph, title=f"《{row.label}》 — kg", heading=f"《{row.label}》",
         note=omitted, kind="focus", panel="focus_panel.html",

@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 from markupsafe import escape
 
+from kg import focus
 from kg import graph as kg_graph
 from kg.errors import KgError
 from kg.ingest import read_source
@@ -130,35 +131,35 @@ def test_regulation_focus_shows_every_notice_that_mentions_it(store: Path) -> No
     recurring = kg_graph.regulation_rows(store, min_notices=2)
     assert recurring
     regulation = recurring[0]
-    graph, omitted = kg_graph.focus_graph(store, regulation=regulation.label)
+    graph, omitted = focus.focus_graph(store, regulation=regulation.label)
     assert omitted == ""
     notices = {graph.nodes[n]["notice"] for n, k in graph.nodes(data="type")
                if k == "notice"}
     assert notices == set(regulation.notices)
     assert regulation.iri in graph
-    small, omitted = kg_graph.focus_graph(store, regulation=regulation.label,
+    small, omitted = focus.focus_graph(store, regulation=regulation.label,
                                           max_nodes=3)
     assert small.number_of_nodes() == 3 and regulation.iri in small
     assert "left out" in omitted
 
 
 def test_regulation_search_prefers_an_exact_title(store: Path) -> None:
-    [exact] = kg_graph.find_regulations(store, "《中央八项规定》")
-    assert len(kg_graph.find_regulations(store, "规定")) > 1
-    assert exact in kg_graph.find_regulations(store, "规定")
+    [exact] = focus.find_regulations(store, "《中央八项规定》")
+    assert len(focus.find_regulations(store, "规定")) > 1
+    assert exact in focus.find_regulations(store, "规定")
     with pytest.raises(KgError, match="no regulation matches"):
-        kg_graph.focus_graph(store, regulation="没有这个规定的名字")
+        focus.focus_graph(store, regulation="没有这个规定的名字")
 
 
 def test_category_focus_by_id_or_label(store: Path) -> None:
     category = kg_graph.category_rows(store)[0]
-    by_id, _ = kg_graph.focus_graph(store, category=category.id)
-    by_label, _ = kg_graph.focus_graph(store, category=category.label)
+    by_id, _ = focus.focus_graph(store, category=category.id)
+    by_label, _ = focus.focus_graph(store, category=category.label)
     assert set(by_id) == set(by_label)
     assert _types(by_id)["problem"] == category.problems
     assert _types(by_id)["notice"] == category.notices
     with pytest.raises(KgError, match="known:"):
-        kg_graph.focus_graph(store, category="no-such-category")
+        focus.focus_graph(store, category="no-such-category")
 
 
 def test_graphml_and_gexf_read_back(store: Path, tmp_path: Path) -> None:
