@@ -129,13 +129,6 @@ def test_every_span_is_the_text_it_claims(
 
 
 @pytest.mark.parametrize("name", NOTICES)
-def test_every_problem_has_a_category(notices: dict[str, Notice], name: str) -> None:
-    problems = list(notices[name].problems)
-    assert problems
-    assert all(problem.categories for problem in problems)
-
-
-@pytest.mark.parametrize("name", NOTICES)
 def test_measure_regulations_are_titles_inside_the_measure(
     notices: dict[str, Notice], name: str
 ) -> None:
