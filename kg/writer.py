@@ -1,10 +1,11 @@
 """The single writer of `kg build`: the workers' results → the store, the
 notices' files and the build cache.
 
-    results (input order) ─batches of BATCH_BYTES─▶ notices/<id>.ttl, .json
+    results (input order) ─each as it comes──────▶ notices/<id>.ttl, .json
                                                     + report entries (main thread)
-                          ─the loader thread─────▶ store graphs, then the
+                          ─batches of BATCH_BYTES─▶ store graphs, then the
                                                     batch's cache records
+                                                    (the loader thread)
 
 The parent is the only writer of the store and of every file. A notice's
 cache record is committed only once its graph is loaded: a build killed in
@@ -29,19 +30,17 @@ if TYPE_CHECKING:
     from kg.buildworker import Result
     from kg.rdf.summary import ScopedCitation
 
-    # The graphs of a batch (IRI, N-Quads), and the cache records to commit
-    # once they are loaded (input key, record, citations).
-    _LoadJob = tuple[list[tuple[str, bytes]],
-                     list[tuple[str, Record, tuple[ScopedCitation, ...]]]]
-
-# N-Quads per bulk load into the store: the loader's cost per quad falls with
-# the batch and its memory grows with it (Oxigraph 0.5.13, 1,000 generated
-# notices, 617 MB of N-Quads: 33.8 s CPU in batches of 32 MB, 28.0 s in 64 MB,
-# 24.2 s in 128 MB; the 64 MB loader holds ~370 MB, 128 MB ~200 MB more).
-# Fewer, bigger loads also leave RocksDB less to compact as the store grows.
+# N-Quads per bulk load into the store: the loader's CPU per quad falls a
+# little with the batch and its memory grows with it, about 7 times the batch
+# (Oxigraph 0.5.13, the N-Quads of 1,000 city-shaped notices, 620 MB, loaded
+# alone into a new store: 43.2 s CPU and 276 MB peak in batches of 32 MB,
+# 42.6 s / 496 MB in 64 MB, 37.0 s / 918 MB in 128 MB, 39.3 s / 1,600 MB in
+# one streamed bulk load; a transaction per batch took over twice the wall
+# time). 128 MB made the build's parent the largest process of the build
+# (1.2 GB at 1,000 notices); 64 MB keeps it under the 1 GB budget.
 # Each batch is also one commit of the build cache: a killed build redoes at
 # most one.
-BATCH_BYTES = 128 << 20
+BATCH_BYTES = 64 << 20
 
 
 def notice_file(out: Path, notice_id: str, suffix: str) -> Path:
@@ -60,27 +59,49 @@ def write_results(
     cache: BuildCache, out: Path, entries: list[FileEntry],
     records: dict[str, Record],
 ) -> None:
-    """Write every result: its files and report entry (added to `entries`),
-    its graph into the store and its cache record (added to `records` too),
-    in batches of at least BATCH_BYTES of N-Quads.
+    """Write every result: its files and report entry (added to `entries`)
+    as it comes, and its graph into the store and its cache record (added to
+    `records` too) in batches of at least BATCH_BYTES of N-Quads.
 
-    `results` is closed on the way out, before the loader is waited for: a
-    writer that fails ends the workers now, not when the suspended generator
-    is collected (at exit, concurrent.futures waits for the pool it holds)."""
+    A batch holds the N-Quads alone: a result's Turtle and JSON (as many
+    bytes again) are written and let go of at once. `results` is closed on
+    the way out, before the loader is waited for: a writer that fails ends
+    the workers now, not when the suspended generator is collected (at exit,
+    concurrent.futures waits for the pool it holds)."""
     loader = _Loader(store, cache)
-    batch: list[tuple[Input, Result]] = []
-    size = 0  # bytes of N-Quads in the batch
+    batch = _Batch()
     try:
         for item, result in results:
-            batch.append((item, result))
-            size += len(result.nquads)
-            if size >= BATCH_BYTES:
-                _write_batch(batch, loader, out, entries, records)
-                batch, size = [], 0
-        _write_batch(batch, loader, out, entries, records)
+            entry, record = _write_notice(item, result, out)
+            entries.append(entry)
+            if record is not None:
+                records[item.key] = record
+            batch.add(item, result, record)
+            if batch.size >= BATCH_BYTES:
+                loader.put(batch)
+                batch = _Batch()
+        if batch.saved or batch.graphs:
+            loader.put(batch)
     finally:
         results.close()
         loader.close()
+
+
+class _Batch:
+    """The graphs to load in one bulk load (IRI, N-Quads), and the cache
+    records to commit once they are loaded (input key, record, citations)."""
+
+    def __init__(self) -> None:
+        self.graphs: list[tuple[str, bytes]] = []
+        self.saved: list[tuple[str, Record, tuple[ScopedCitation, ...]]] = []
+        self.size = 0  # bytes of N-Quads
+
+    def add(self, item: Input, result: Result, record: Record | None) -> None:
+        if not result.error:
+            self.graphs.append((result.graph, result.nquads))
+            self.size += len(result.nquads)
+        if record is not None:
+            self.saved.append((item.key, record, result.citations))
 
 
 class _Loader:
@@ -95,13 +116,13 @@ class _Loader:
 
     def __init__(self, store: Store, cache: BuildCache) -> None:
         self._store, self._cache = store, cache
-        self._jobs: queue.Queue[_LoadJob | None] = queue.Queue(maxsize=1)
+        self._jobs: queue.Queue[_Batch | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="kg-loader",
                                          daemon=True)
         self._thread.start()
 
-    def put(self, job: _LoadJob) -> None:
+    def put(self, job: _Batch) -> None:
         self._raise()
         self._jobs.put(job)
 
@@ -115,34 +136,15 @@ class _Loader:
         while (job := self._jobs.get()) is not None:
             if self._error is not None:
                 continue  # a batch failed: take the rest off the queue, load none
-            graphs, saved = job
             try:
-                self._store.load_graphs(graphs)
-                self._cache.save(saved)
+                self._store.load_graphs(job.graphs)
+                self._cache.save(job.saved)
             except BaseException as error:  # noqa: BLE001 - raised in the main thread
                 self._error = error
 
     def _raise(self) -> None:
         if self._error is not None:
             raise self._error
-
-
-def _write_batch(
-    batch: list[tuple[Input, Result]], loader: _Loader, out: Path,
-    entries: list[FileEntry], records: dict[str, Record],
-) -> None:
-    """Write each notice's files and report entry, and give the loader the
-    batch's graphs and cache records."""
-    if not batch:
-        return
-    saved = []
-    for item, result in batch:
-        entry, record = _write_notice(item, result, out)
-        entries.append(entry)
-        if record is not None:
-            records[item.key] = record
-            saved.append((item.key, record, result.citations))
-    loader.put(([(r.graph, r.nquads) for _, r in batch if not r.error], saved))
 
 
 def _write_notice(
