@@ -23,7 +23,7 @@ def describe_build(
     (PROV-O) in the store, whatever the cache remembers, with this build's;
     the IRI of the new activity graph."""
     from kg.rdf import iri
-    from kg.rdf.build import build_activity_quads
+    from kg.rdf.activity import build_activity_quads
     from kg.rdf.ontology import static_quads
     from kg.rdf.summary import SUMMARY_GRAPHS
 

@@ -13,8 +13,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store
 
 from kg.model import Notice
 from kg.rdf import iri
+from kg.rdf.activity import build_activity_quads
 from kg.rdf.build import (
-    build_activity_quads,
     notice_quads,
     to_nquads,
     to_turtle,

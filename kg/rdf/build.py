@@ -23,11 +23,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import PurePath
 
 import pyoxigraph
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import Quad, RdfFormat, Triple
 
 from kg.model import (
     Aspect,
@@ -44,11 +43,6 @@ from kg.model import (
 from kg.rdf import iri
 from kg.rdf.namespaces import (
     PREFIXES,
-    ox_owl,
-    ox_prov,
-    ox_rdf,
-    ox_rdfs,
-    ox_xsd,
 )
 from kg.rdf.rows import summary_rows
 from kg.rdf.terms import (
@@ -113,31 +107,6 @@ def notice_quads(notice: Notice) -> list[Quad]:
     return list(pyoxigraph.parse(notice_rdf(notice).nquads, RdfFormat.N_QUADS))
 
 
-def build_activity_quads(
-    notice_iris: Iterable[NamedNode], version: str, started: datetime, ended: datetime,
-    generated: Iterable[NamedNode] = (),
-) -> list[Quad]:
-    """The build run as a `prov:Activity` (PROV-O §3.1) by the kg software at
-    `version`, which used each notice and generated (the latest revision of)
-    each derived graph in `generated`; in a graph of its own named by the run."""
-    activity = iri.build_iri(started)
-    software = iri.software_iri(version)
-    triples: set[tuple[NamedNode, NamedNode, NamedNode | Literal]] = {
-        (activity, ox_rdf.type, ox_prov.Activity),
-        (activity, ox_rdfs.label, Literal("kg 构建", language="zh")),
-        (activity, ox_rdfs.label, Literal("kg build", language="en")),
-        (activity, ox_prov.startedAtTime, _datetime(started)),
-        (activity, ox_prov.endedAtTime, _datetime(ended)),
-        (activity, ox_prov.wasAssociatedWith, software),
-        (software, ox_rdf.type, ox_prov.SoftwareAgent),
-        (software, ox_rdfs.label, Literal(f"kg {version}", language="en")),
-        (software, ox_owl.versionInfo, Literal(version)),
-    }
-    triples.update((activity, ox_prov.used, notice) for notice in notice_iris)
-    triples.update((activity, ox_prov.generated, graph) for graph in generated)
-    return sorted((Quad(s, p, o, activity) for s, p, o in triples), key=str)
-
-
 def to_nquads(quads: Iterable[Quad]) -> bytes:
     return _serialize(quads, RdfFormat.N_QUADS)
 
@@ -152,10 +121,6 @@ def _serialize(statements: Iterable[Quad] | Iterable[Triple], fmt: RdfFormat) ->
     output = io.BytesIO()
     pyoxigraph.serialize(statements, output, fmt, prefixes=PREFIXES)
     return output.getvalue()
-
-
-def _datetime(moment: datetime) -> Literal:
-    return Literal(moment.astimezone(UTC).isoformat(), datatype=ox_xsd.dateTime)
 
 
 def _date(date: Date) -> str:
