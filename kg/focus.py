@@ -12,7 +12,13 @@ from collections import Counter
 import networkx as nx
 
 from kg.errors import KgError
-from kg.graph import StoreLike, category_graph, corpus_of, regulation_graph
+from kg.graph import (
+    StoreLike,
+    category_graph,
+    corpus_of,
+    mentions,
+    regulation_graph,
+)
 from kg.pagedata import Corpus, tail
 
 
@@ -62,20 +68,19 @@ def _plain(text: str) -> str:
 def regulation_focus(corpus: Corpus, targets: list[str], max_nodes: int
                      ) -> tuple[nx.MultiDiGraph, str]:
     """`keep_nearest(regulation_graph(corpus, targets), max_nodes)`, building
-    only the nodes kept: when the notices citing a regulation fill the page,
-    none of them is read whole."""
+    only the nodes kept: a regulation that thousands of notices mention
+    costs the page it shows."""
     ranks: dict[str, tuple[int, str]] = {t: (0, "regulation") for t in targets}
-    wanted = set(targets)
     notices = {n.iri: n for t in targets for n in corpus.citing.get(t, [])}
     for notice in sorted(notices.values(), key=lambda n: n.id):
         ranks.setdefault(notice.iri, (1, "notice"))
-        for source, _, regulation in sorted(notice.links):
+        for source, _, _ in mentions(notice, targets):
             item = notice.link_items.get(source)
-            if regulation not in wanted or source == notice.iri or item is None:
+            if source == notice.iri or item is None:
                 continue
-            ranks.setdefault(source, (2, item[0]))
-            if item[1] is not None:
-                ranks.setdefault(item[1], (3, "problem"))
+            ranks.setdefault(source, (2, item.kind))
+            if item.addresses is not None:
+                ranks.setdefault(item.addresses[0], (3, "problem"))
     if len(ranks) <= max_nodes:
         return keep_nearest(regulation_graph(corpus, targets), max_nodes)
     order = sorted(ranks, key=lambda node: (ranks[node][0], node))

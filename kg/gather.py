@@ -30,6 +30,7 @@ from kg.pagedata import (
     PROBLEM,
     REGULATION_LINKS,
     Finding,
+    LinkItem,
     Measure,
     NoticeData,
     Party,
@@ -210,11 +211,11 @@ def _links(graph: _Graph, notice: NoticeData) -> None:
             {*preferred, *graph.all(regulation, ALT_LABEL)})
 
 
-def _link_items(notice: NoticeData) -> dict[str, tuple[str, str | None]]:
-    """What kind of item each mention of a regulation comes from (a summary
-    keeps this without the items: `kg.graph.regulation_focus`)."""
+def _link_items(notice: NoticeData) -> dict[str, LinkItem]:
+    """The measures and problems that mention a regulation, as a regulation's
+    page shows them (a summary keeps this without the other items)."""
     known = notice.by_iri
-    items: dict[str, tuple[str, str | None]] = {}
+    items: dict[str, LinkItem] = {}
     for source, _, _ in notice.links:
         item = known.get(source)
         if isinstance(item, Measure):
@@ -224,8 +225,10 @@ def _link_items(notice: NoticeData) -> dict[str, tuple[str, str | None]]:
         else:
             continue
         addressed = known.get(problem)
-        items[source] = (kind, problem if isinstance(addressed, Finding)
-                         and addressed.problem else None)
+        if isinstance(addressed, Finding) and addressed.problem:
+            items[source] = LinkItem(kind, item.label, (problem, addressed.label))
+        else:
+            items[source] = LinkItem(kind, item.label, None)
     return items
 
 

@@ -24,8 +24,6 @@ from kg.graphexport import export_graphml as export_graphml
 from kg.pagedata import (
     REGULATION_LINKS,
     Corpus,
-    Finding,
-    Measure,
     NoticeData,
     NoticeRow,
     tail,
@@ -297,31 +295,30 @@ class _Adder(Protocol):
 def regulation_graph(corpus: Corpus, targets: list[str],
                      kept: set[str] | None = None) -> nx.MultiDiGraph:
     """The regulations `targets` with the notices, measures and problems
-    that mention them; read from the gathered notices only. With `kept`,
-    only those nodes (and the edges between them), and only the notices
-    with an item kept are read whole."""
+    that mention them; read from the notices' summaries (`link_items`) only.
+    With `kept`, only those nodes (and the edges between them)."""
     labels = corpus.regulation_labels
     graph = nx.MultiDiGraph()
     for target in targets:
         label, kind = labels[target]
         _add(graph, target, "regulation", label, facts={"类型 kind": kind or "?"},
              rank=0)
-    wanted = set(targets)
     notices = {n.iri: n for t in targets for n in corpus.citing.get(t, [])}
     for notice in sorted(notices.values(), key=lambda n: n.id):
         if kept is None or notice.iri in kept:
             _add_notice(graph, notice.row, rank=1)
-        links = [link for link in sorted(notice.links) if link[2] in wanted]
-        if kept is not None and not any(
-                source in kept or item[1] in kept
-                for source, item in notice.link_items.items()):
-            # No item of this notice is kept: it is not read whole.
-            links = [link for link in links if link[0] == notice.iri]
-        _add_mentions(graph, corpus, notice, links, kept)
+        _add_mentions(graph, notice, mentions(notice, targets), kept)
     return graph
 
 
-def _add_mentions(graph: nx.MultiDiGraph, corpus: Corpus, notice: NoticeData,
+def mentions(notice: NoticeData, targets: list[str]) -> list[tuple[str, str, str]]:
+    """The links of `notice` to the regulations `targets`, sorted."""
+    if len(targets) == 1:
+        return notice.links_to.get(targets[0], [])
+    return sorted(link for t in targets for link in notice.links_to.get(t, []))
+
+
+def _add_mentions(graph: nx.MultiDiGraph, notice: NoticeData,
                   links: list[tuple[str, str, str]], kept: set[str] | None) -> None:
     """The items of `notice` that mention a regulation (`links`), with the
     problems they address, as `regulation_graph` shows them."""
@@ -333,26 +330,19 @@ def _add_mentions(graph: nx.MultiDiGraph, corpus: Corpus, notice: NoticeData,
         if source in graph and target in graph:
             graph.add_edge(source, target, label=label)
 
-    known = corpus.whole(notice).by_iri if any(
-        source != notice.iri for source, _, _ in links) else {}
     for source, relation, regulation in links:
         if source == notice.iri:
             edge(notice.iri, regulation, "cites")
             continue
-        item = known.get(source)
-        if isinstance(item, Measure):
-            add(source, "measure", item.label, 2)
-            problem = item.problem
-        elif isinstance(item, Finding) and item.problem:
-            add(source, "problem", item.label, 2)
-            problem = source
-        else:
+        item = notice.link_items.get(source)
+        if item is None:
             continue
+        add(source, item.kind, item.label, 2)
         edge(source, regulation, REGULATION_LINKS[relation])
-        addressed = known.get(problem)
-        if not (isinstance(addressed, Finding) and addressed.problem):
+        if item.addresses is None:
             continue
-        add(problem, "problem", addressed.label, 3)
+        problem, label = item.addresses
+        add(problem, "problem", label, 3)
         if source != problem:
             edge(source, problem, "addresses")
         if not graph.has_edge(notice.iri, problem):

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import pyoxigraph
 
@@ -117,6 +117,17 @@ class PersonNode:
     organization: str | None
 
 
+class LinkItem(NamedTuple):
+    """A measure or problem that mentions a regulation, and the problem it
+    addresses (None when none is known; itself for a problem). A tuple: a
+    summary holds dozens, and tuples unpickle several times faster than
+    frozen dataclasses."""
+
+    kind: str  # measure | problem
+    label: str
+    addresses: tuple[str, str] | None  # (problem IRI, its label)
+
+
 @dataclass
 class NoticeData:
     """One notice graph as the pages read it."""
@@ -135,9 +146,9 @@ class NoticeData:
     # Regulation IRI → (canonical label, kind), and every label it has here.
     regulation_labels: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     regulation_names: dict[str, list[str]] = field(default_factory=dict)
-    # The measures and problems that mention a regulation: IRI → ("measure"
-    # or "problem", the problem it addresses, None if none is known).
-    link_items: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # The measures and problems that mention a regulation, by IRI: what a
+    # regulation's page shows of them, kept in the summary (kg.pagecache).
+    link_items: dict[str, LinkItem] = field(default_factory=dict)
     # False for a summary (kg.pagecache): findings, measures, persons and
     # spans left out; `Corpus.whole` gives the notice with them.
     complete: bool = True
@@ -155,6 +166,14 @@ class NoticeData:
             regulations=len({r for x, _, r in self.links if x == self.iri}),
             announced=self.announced,
         )
+
+    @cached_property
+    def links_to(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Regulation IRI → the links to it, sorted."""
+        by_regulation: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for link in sorted(self.links):
+            by_regulation[link[2]].append(link)
+        return by_regulation
 
     @property
     def regulations(self) -> set[str]:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = Path(__file__).parent
 # What decides a page's bytes besides its data.
-_CODE_PARTS = ("site.py", "graph.py", "viz.py", "layout.py", "charts.py",
+_CODE_PARTS = ("site.py", "graph.py", "focus.py", "viz.py", "layout.py", "charts.py",
                "gather.py", "pagedata.py", "pagecache.py", "pageinputs.py",
                "templates/*", "data/viz/*", "data/charts/charts.js")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
@@ -262,6 +263,34 @@ def test_a_second_site_write_rewrites_nothing_and_restores_what_is_missing(
                         encoding="utf-8")
     write_site(store, tmp_path)
     assert not stale.exists()
+
+
+def test_a_rewrite_reads_again_only_the_notice_whose_file_changed(
+    built: Path, tmp_path: Path
+) -> None:
+    from kg.site import write_site
+
+    copy = tmp_path / "built"
+    shutil.copytree(built / "store", copy / "store")
+    shutil.copytree(built / "notices", copy / "notices")
+    site = tmp_path / "site"
+    write_site(copy / "store", site)
+    notice = kg_graph.Corpus(copy / "store").by_id["sanmen-2023"]
+    label = next(f.label for f in notice.findings
+                 if f.problem and '"' not in f.label and "\\" not in f.label)
+    turtle = copy / "notices" / "sanmen-2023.ttl"
+    text = turtle.read_text(encoding="utf-8")
+    assert text.count(f'"{label}"') == 1
+    turtle.write_text(text.replace(f'"{label}"', f'"{label}（已改）"'),
+                      encoding="utf-8")
+    written = {path.relative_to(site).as_posix() for path in write_site(
+        copy / "store", site)}
+    assert "notices/sanmen-2023.html" in written
+    assert not {page for page in written if page.startswith("notices/")} - {
+        "notices/sanmen-2023.html"}
+    page = (site / "notices" / "sanmen-2023.html").read_text(encoding="utf-8")
+    assert f"{label}（已改）" in page
+    assert write_site(copy / "store", site) == []
 
 
 def test_regulation_pages_are_named_by_title_and_short_hash(
