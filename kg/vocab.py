@@ -101,6 +101,7 @@ KG_TERMS: Final = (
     "measuresStated",  # InspectionRow → xsd:integer ⊂ rdf:value
     "problemsFound",  # InspectionRow, CategoryRow → xsd:integer ⊂ rdf:value
     "measuresFound",  # InspectionRow → xsd:integer ⊂ rdf:value
+    "enactedFound",  # InspectionRow → how many EnactedRows ⊂ rdf:value
     "event",  # TimelineRow → the step's name ⊂ dcterms:type
     "step",  # TimelineRow → the step's place in the order ⊂ rdf:value
     "categories",  # MeasureRow → its problem's category ids ⊂ dcterms:description

@@ -40,12 +40,14 @@ def summary_rows(
     RDF stage gave each shared node (by its N-Triples IRI)."""
     notice_id = literal(notice.id)
     units = _unit_labels(notice, labels)
+    enacted = list(_enacted_rows(notice, iris))
+    rows = sum(1 for _, predicate, _ in enacted if predicate == RDF.type)
     return [
-        *_inspection_row(notice, iris, labels, notice_id, units),
+        *_inspection_row(notice, iris, labels, notice_id, units, rows),
         *_timeline_rows(notice, iris, notice_id),
         *_category_rows(notice, iris, notice_id),
         *_measure_rows(notice, iris),
-        *_enacted_rows(notice, iris),
+        *enacted,
     ]
 
 
@@ -81,7 +83,7 @@ def _unit_labels(notice: Notice, labels: Mapping[str, str]) -> list[str]:
 
 def _inspection_row(
     notice: Notice, iris: NoticeTerms[str], labels: Mapping[str, str],
-    notice_id: str, units: list[str],
+    notice_id: str, units: list[str], enacted: int,
 ) -> Iterator[Triple]:
     row = _row(iris, "inspection")
     yield row, RDF.type, KG.InspectionRow
@@ -106,6 +108,7 @@ def _inspection_row(
                 for ordinal in range(1, len(problem.measures) + 1)}
     yield row, KG.problemsFound, _integer(len(problems))
     yield row, KG.measuresFound, _integer(len(measures))
+    yield row, KG.enactedFound, _integer(enacted)
 
 
 def _timeline_rows(
