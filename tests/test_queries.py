@@ -516,7 +516,7 @@ def test_parameters_become_terms_not_text() -> None:
     by_label = query_text("measures", category="意识形态", kind="学习教育")
     assert by_label == query_text("measures", category="ideology", kind="study")
     ideology = "<https://w3id.org/kg-inspection/category/ideology>"
-    assert f"?problem dcterms:subject {ideology} ." in by_label
+    assert f"?category_problem dcterms:subject {ideology} ." in by_label
 
 
 # --- limit --------------------------------------------------------------------
