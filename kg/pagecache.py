@@ -29,6 +29,7 @@ from kg.pageinputs import code_digest
 
 CACHE_FILE: Final = ".kg-pages.sqlite"
 FORMAT: Final = "3"
+Row = tuple[str, str, bytes, bytes]  # id, stamp, summary, detail
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notice (id TEXT PRIMARY KEY, stamp TEXT NOT NULL,
@@ -77,14 +78,11 @@ class PageCache:
                 for notice_id, stamp, summary in self._db.execute(
                     "SELECT id, stamp, summary FROM notice")}
 
-    def put(self, notices: Iterable[tuple[str, NoticeData]]) -> None:
-        """Remember each (stamp, notice read whole)."""
+    def put(self, rows: Iterable[Row]) -> None:
+        """Remember notices read whole, each as its `cache_row`."""
         with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?)",
-                ((notice.id, stamp, pickle.dumps(summary_of(notice), protocol=5),
-                  pickle.dumps(_detail(notice), protocol=5))
-                 for stamp, notice in notices))
+            self._db.executemany("INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?)",
+                                 rows)
 
     def keep_only(self, ids: set[str]) -> None:
         gone = [(i,) for (i,) in self._db.execute("SELECT id FROM notice")
@@ -116,6 +114,14 @@ class PageCache:
 
     def close(self) -> None:
         self._connection.close()
+
+
+def cache_row(stamp: str, notice: NoticeData) -> Row:
+    """What the cache keeps of a notice read whole from a file of `stamp`:
+    its id, the stamp, its summary and its detail pickled (made by the
+    process that read it, so the writing one only stores it)."""
+    return (notice.id, stamp, pickle.dumps(summary_of(notice), protocol=5),
+            pickle.dumps(_detail(notice), protocol=5))
 
 
 def _detail(notice: NoticeData) -> tuple[object, ...]:

@@ -1,13 +1,17 @@
 """The HTML pages of a build: an index with charts, the overview graph, one
 page per notice, recurring regulation and issue category.
 
-Everything is read from the store once (`kg.pagedata.Corpus`) and every page
-is built in memory from that, so the site costs time in proportion to the
-corpus. A page whose bytes are those already on disk is not written again
-(`.kg-pages.json` holds each page's hash), so a one-file rebuild rewrites the
-pages that notice touches: its own, its regulations' and categories', the
-index and the overview. Pages left from an earlier build that the site no
-longer has are removed.
+Each notice is read once, from its own graph (`kg.pagedata`, `kg.gather`),
+and every page is built in memory from what was read, so the site costs
+time in proportion to the corpus; the build's jobs share the reading and the
+rendering (`kg.sitejobs`). What was read and the inputs of each page are
+kept in `.kg-pages.sqlite` (`kg.pagecache`): a rewrite reads again only the
+notices whose Turtle files changed and renders only the pages whose inputs
+changed (`kg.pageinputs`). A page whose bytes are those already on disk is
+not written again (`.kg-pages.json` holds each page's hash), so a one-file
+rebuild rewrites the pages that notice touches: its own, its regulations'
+and categories', the index and the overview. Pages left from an earlier
+build that the site no longer has are removed.
 
 vis-network, the style sheet and the scripts are written once under
 assets/, which pages name relatively; no request leaves a page (docs/architecture.md).
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -39,7 +44,7 @@ from kg.graph import (
     overview_graph,
     regulation_rows,
 )
-from kg.pagecache import PageCache
+from kg.pagecache import PageCache, Row, cache_row
 from kg.pagedata import file_stamp, gather_notices, notice_file
 from kg.pageinputs import page_inputs
 from kg.sitejobs import run_jobs
@@ -62,6 +67,11 @@ KIND_NAMES: Final = {
 
 # The whole-graph files of `kg build` (without --no-dump), as the index names them.
 T = TypeVar("T")
+# Pages per task of a worker, by kind: the index and the overview alone (they
+# show every notice), the focus pages a few at a time, so no worker is left
+# with most of the work.
+_CHUNK: Final = {"index": 1, "overview": 1, "category": 2, "regulation": 8,
+                 "notice": 32}
 
 DUMP_LINKS: Final = {
     "graph.ttl": "graph.ttl (Turtle)",
@@ -140,15 +150,17 @@ class Site:
     def write_all(self) -> Iterator[tuple[str, str, bool]]:
         for name, asset in {**ASSETS, **CHART_ASSETS}.items():
             yield self.write(f"{ASSET_DIR}/{name}", asset.read_bytes())
-        todo = []
+        todo: list[list[tuple[str, str]]] = []
         for kind, key, page in self.keys():
             inputs = self.inputs[page] = page_inputs(self, kind, key)
             if (inputs and self.rendered.get(page) == inputs and page in self.old
                     and (self.out / page).is_file()):
                 yield page, self.old[page], False
+            elif todo and todo[-1][0][0] == kind and len(todo[-1]) < _CHUNK[kind]:
+                todo[-1].append((kind, key))
             else:
-                todo.append((kind, key))
-        for part in run_jobs(_render, self, _chunks(todo, 16), self.jobs):
+                todo.append([(kind, key)])
+        for part in run_jobs(_render, self, todo, self.jobs):
             yield from part
 
     def page(self, kind: str, key: str) -> Page:
@@ -206,11 +218,20 @@ def _gather(store_dir: Path, cache: PageCache, jobs: int) -> Corpus:
             kept.append(summary)
         else:
             todo.append((iri, notice_id))
-    parts = run_jobs(gather_notices, store_dir, _chunks(todo, 64), jobs)
-    fresh = [notice for part in parts for notice in part]
-    cache.put((stamps[notice.id], notice) for notice in fresh)
+    rows = [row for part in run_jobs(_read, (store_dir, stamps), _chunks(todo, 32),
+                                     jobs) for row in part]
+    cache.put(rows)
     cache.keep_only({notice_id for _, notice_id in listing})
+    fresh = [pickle.loads(summary) for _, _, summary, _ in rows]
     return Corpus.of(store_dir, [*kept, *fresh], cache, stamps)
+
+
+def _read(files: tuple[Path, dict[str, str]], listing: list[tuple[str, str]]
+          ) -> list[Row]:
+    """The notices of `listing` read, as the cache keeps them."""
+    store_dir, stamps = files
+    return [cache_row(stamps[notice.id], notice)
+            for notice in gather_notices(store_dir, listing)]
 
 
 def _chunks(items: list[T], size: int) -> list[list[T]]:
