@@ -97,6 +97,8 @@ EXTRACTION_PARTS = ("extract/*.py", "data/*", "ingest.py", "outline.py",
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Options:
+    """What `build_corpus` was asked to do (its arguments but `repair`)."""
+
     jobs: int | None
     prune: bool
     gazetteers: list[Path]
@@ -105,7 +107,7 @@ class _Options:
     dump: bool
 
 
-@dataclasses.dataclass(slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Plan:
     """What the build found before it opens anything for writing."""
 

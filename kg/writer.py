@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 # alone into a new store: 43.2 s CPU and 276 MB peak in batches of 32 MB,
 # 42.6 s / 496 MB in 64 MB, 37.0 s / 918 MB in 128 MB, 39.3 s / 1,600 MB in
 # one streamed bulk load; a transaction per batch took over twice the wall
-# time). 128 MB made the build's parent the largest process of the build
-# (1.2 GB at 1,000 notices); 64 MB keeps it under the 1 GB budget.
+# time). In a build of those notices with 2 workers, 128 MB batches made the
+# parent the largest process (1,196 MB peak RSS); 64 MB: 643 MB, for 9% more
+# parent CPU (42.9 s against 39.4; the workers took 52-56 s).
 # Each batch is also one commit of the build cache: a killed build redoes at
 # most one.
 BATCH_BYTES = 64 << 20
