@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal
 from urllib.parse import quote
@@ -110,11 +110,18 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["urlsegment"] = lambda text: quote(str(text), safe="")
+    env.filters["urlsegment"] = _url_segment
     env.filters["tail"] = tail
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False,
                                          "separators": (",", ":")}
     return env
+
+
+@lru_cache(maxsize=1 << 16)
+def _url_segment(text: object) -> str:
+    # Memoised: the index and the focus pages name the same notices many
+    # times, and quote() is pure Python.
+    return quote(str(text), safe="")
 
 
 @cache
