@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -62,6 +61,8 @@ from kg.derived import describe_build, quad_count, summarise
 from kg.discover import Input, find_inputs, held_ids, identify
 from kg.dumps import DUMPS, remove_dumps, write_dumps
 from kg.errors import OutputError, StoreError
+from kg.fingerprint import digest
+from kg.fingerprint import fingerprint as extraction_fingerprint
 from kg.noticeid import shown_path
 from kg.rdf.ontology import ontology_files
 from kg.store import Store
@@ -89,12 +90,6 @@ SUMMARY_REWRITE_SHARE = 0.25
 SUMMARY_KEYS_PER_UPDATE = 2000
 # What decides the graph and JSON of a notice: globs in the kg package. The
 # lexicons are the files of data/ itself; data/viz/ holds page templates.
-EXTRACTION_PARTS = ("extract/*.py", "data/*", "ingest.py", "outline.py",
-                    "pipeline.py", "link.py", "model.py", "export.py",
-                    "rdf/build.py", "rdf/iri.py", "rdf/namespaces.py",
-                    "rdf/summary.py")
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Options:
     """What `build_corpus` was asked to do (its arguments but `repair`)."""
@@ -112,7 +107,7 @@ class _Plan:
     """What the build found before it opens anything for writing."""
 
     meta: dict[str, Any]  # the cache's meta values of the last build
-    fingerprint: str  # of the extraction (`_fingerprint`)
+    fingerprint: str  # of the extraction (kg.fingerprint)
     ontology: str  # digest of the ontology files
     graphs: set[str]  # the store's named graphs
     old: dict[str, Record]  # the last build's records the store confirms
@@ -179,7 +174,7 @@ def _plan(
 ) -> _Plan:
     """Read the cache and the store (read-only), find the inputs and decide
     which are to be extracted."""
-    fingerprint = _fingerprint(gazetteers)
+    fingerprint = extraction_fingerprint(gazetteers)
     meta, old = read_cache(out / CACHE_FILE)
     reusable: dict[str, Record] = {}
     if (meta.get("kg_version"), meta.get("fingerprint")) == (kg.__version__,
@@ -197,7 +192,7 @@ def _plan(
     entries, candidates = find_inputs(inputs, out)
     todo = identify(candidates, entries, held_ids(old, candidates, prune))
     reused, pending = reuse(todo, reusable, built, out, entries)
-    return _Plan(meta, fingerprint, _digest(ontology_files()), graphs, old,
+    return _Plan(meta, fingerprint, digest(ontology_files()), graphs, old,
                  orphaned, {key for _, key in candidates}, entries, reused, pending)
 
 
@@ -436,21 +431,3 @@ def _remove_temporaries(out: Path) -> None:
 
 def _json_bytes(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _fingerprint(gazetteers: Sequence[Path]) -> str:
-    """A hash of everything that decides what a notice becomes: the modules
-    and data of extraction, RDF mapping and JSON export (EXTRACTION_PARTS),
-    and the gazetteers given. An edit to any of them makes the next build
-    extract every notice again."""
-    package = Path(kg.__file__).parent
-    files = [p for part in EXTRACTION_PARTS for p in sorted(package.glob(part))
-             if p.is_file()]
-    return _digest([*files, *gazetteers])
-
-
-def _digest(paths: Sequence[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()

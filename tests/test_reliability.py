@@ -74,7 +74,8 @@ def _steady_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
     rebuild extract everything again, which is not what they test."""
     import kg.build
 
-    monkeypatch.setattr(kg.build, "_fingerprint", lambda gazetteers: "steady")
+    monkeypatch.setattr(kg.build, "extraction_fingerprint",
+                        lambda gazetteers: "steady")
 
 
 @pytest.fixture
