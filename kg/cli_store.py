@@ -133,7 +133,7 @@ def push(endpoint: str, out: Path, timeout: float) -> None:
     command line.
     """
     from kg.outlock import reading
-    from kg.store import push_store
+    from kg.push import push_store
 
     with reading(out):  # no build rewrites the store while it is pushed
         report = push_store(out / "store", endpoint, timeout=timeout)

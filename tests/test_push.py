@@ -18,7 +18,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
-from kg.store import Store, push_store, run_query
+from kg.push import push_store
+from kg.store import Store, run_query
 from tests.oxigraph_server import OxigraphServer, free_port, oxigraph_server
 
 __all__ = ["oxigraph_server"]  # the fixture, imported for pytest to find

@@ -20,8 +20,9 @@ from click.testing import CliRunner, Result
 from kg.cli import main
 from kg.errors import KgError
 from kg.ingest import read_source
+from kg.push import push_store
 from kg.queries import QUERY_NAMES, Answer, QueryError, query_text, run_named
-from kg.store import QueryResult, push_store, run_query
+from kg.store import QueryResult, run_query
 from kg.tables import json_value
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 

@@ -23,10 +23,10 @@ import pytest
 
 import kg.queries
 from kg.pipeline import extract_notice
+from kg.push import push_store
 from kg.queries import Answer, run_named
 from kg.rdf.build import notice_rdf
 from kg.rdf.namespaces import KG
-from kg.store import push_store
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 
 __all__ = ["oxigraph_server"]  # the fixture, imported for pytest to find
