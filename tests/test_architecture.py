@@ -17,8 +17,6 @@ from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "kg"
 MAX_MODULE_LINES = 500
@@ -41,7 +39,6 @@ def name(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13: modules being split this session")
 def test_no_module_is_over_500_lines() -> None:
     over = {
         name(path): lines
@@ -51,7 +48,6 @@ def test_no_module_is_over_500_lines() -> None:
     assert not over, f"modules over {MAX_MODULE_LINES} lines: {over}"
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13: modules being split this session")
 def test_no_function_is_over_60_lines() -> None:
     over = {}
     for path in modules():
