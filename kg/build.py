@@ -259,7 +259,8 @@ def _write(
                 from kg.site import write_site
 
                 clock = time.perf_counter()
-                write_site(out / "store", out)
+                write_site(out / "store", out,
+                           jobs=options.jobs or os.cpu_count() or 1)
                 seconds["html"] = time.perf_counter() - clock
             seconds["total"] = time.perf_counter() - begun
             report = BuildReport(_sorted(plan.entries), absent, quads,

@@ -63,6 +63,7 @@ class Store:
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self._unflushed = 0  # quads written since the last flush
         if path.exists() and not path.is_dir():
             raise StoreDamagedError(
@@ -272,7 +273,8 @@ class Store:
         Closing a closed store does nothing."""
         if not hasattr(self, "_store"):
             return
-        self.flush()
+        if not self.read_only:
+            self.flush()
         del self._store
 
 

@@ -199,3 +199,11 @@ def test_any_literal_text_survives_a_replace(text: str, tmp_path: Path) -> None:
     g = ox.NamedNode(G1)
     store.replace_graph(G1, [ox.Quad(ox.NamedNode(G1), LABEL, ox.Literal(text), g)])
     assert store.query(f"SELECT ?o {{ <{G1}> ?p ?o }}").rows == [[text]]
+
+
+def test_a_read_only_store_closes(tmp_path: Path) -> None:
+    Store(tmp_path / "store").replace_graph(G1, _quads(G1, 1))
+    reader = Store(tmp_path / "store", read_only=True)
+    assert reader.graphs() == [G1]
+    reader.close()  # no flush: RocksDB refuses one on a read-only instance
+    reader.close()
