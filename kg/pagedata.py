@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 import pyoxigraph
 
 from kg.errors import KgError
-from kg.rdf.namespaces import KG, PREFIXES
+from kg.rdf.iri import CATEGORY_BASE, category_iri
+from kg.rdf.namespaces import KG
 from kg.store import Store
+from kg.vocab import prologue, string_term
 
 if TYPE_CHECKING:
     from kg.pagecache import PageCache
 
-PROLOGUE: Final = "".join(f"PREFIX {name}: <{iri}>\n"
-                          for name, iri in sorted(PREFIXES.items()))
-CATEGORY_BASE: Final = "https://w3id.org/kg-inspection/category/"
+PROLOGUE: Final = prologue()
 INSPECTED: Final = str(KG.inspected)
 PROBLEM: Final = str(KG.Problem)
 MEASURE: Final = str(KG.Measure)
@@ -338,7 +338,7 @@ class Corpus:
             for row in self.select(f"""
 SELECT ?c (MIN(?label) AS ?l) WHERE {{
   ?c a skos:Concept ; skos:prefLabel ?label . FILTER(LANGMATCHES(LANG(?label), "zh"))
-  FILTER(STRSTARTS(STR(?c), "{CATEGORY_BASE}")) }}
+  FILTER(STRSTARTS(STR(?c), {string_term(CATEGORY_BASE)})) }}
 GROUP BY ?c""")
         }
         if labels:
@@ -346,7 +346,7 @@ GROUP BY ?c""")
         # Imported here: it loads jieba, which only a store without the scheme needs.
         from kg.extract.categories import categories
 
-        return {CATEGORY_BASE + c.id: c.label_zh for c in categories()}
+        return {category_iri(c.id).value: c.label_zh for c in categories()}
 
 
 def notice_file(store_dir: Path, notice_id: str) -> Path:

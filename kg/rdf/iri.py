@@ -147,9 +147,12 @@ def document_iri(issuer: str, year: int, number: int) -> NamedNode:
     return _shared("document", f"{org_key(issuer)}|{year}|{number}")
 
 
+CATEGORY_BASE: Final = BASE + "category/"
+
+
 def category_iri(category_id: str) -> NamedNode:
     """An issue category of ontology/categories.ttl."""
-    return NamedNode(f"{BASE}category/{_segment(category_id)}")
+    return NamedNode(CATEGORY_BASE + _segment(category_id))
 
 
 # --- concepts of our schemes -------------------------------------------------
