@@ -18,12 +18,13 @@ from kg.buildcache import ORPHAN_KEY, Record
 from kg.buildreport import AbsentNotice, FileEntry, FileState
 from kg.discover import Input
 from kg.store import Store
+from kg.vocab import BASE
 from kg.writer import notice_file
 
 # The IRIs of notice graphs (kg.rdf.iri.notice_iri; tests/test_reliability.py
-# checks they agree), spelled out here so that a build with nothing to do
-# does not import rdflib to recognise them.
-NOTICE_GRAPHS = "https://w3id.org/kg-inspection/notice/"
+# checks they agree), from kg.vocab, which imports nothing: a build with
+# nothing to do need not import rdflib to recognise them.
+NOTICE_GRAPHS = BASE + "notice/"
 
 
 def is_notice_graph(graph: str) -> bool:

@@ -30,7 +30,7 @@ from kg.errors import KgError
 from kg.rdf.iri import CATEGORY_BASE, category_iri
 from kg.rdf.namespaces import KG
 from kg.store import Store
-from kg.vocab import prologue, string_term
+from kg.vocab import prologue, string_term, term
 
 if TYPE_CHECKING:
     from kg.pagecache import PageCache
@@ -42,7 +42,7 @@ MEASURE: Final = str(KG.Measure)
 # How a measure, a problem or the notice points at a regulation → the
 # relation shown on the edge (kg/rdf/build.py mints them).
 REGULATION_LINKS: Final = {
-    "http://purl.org/dc/terms/references": "cites",
+    term("dcterms", "references"): "cites",
     str(KG.studies): "studies",
     str(KG.enacts): "enacts",
     str(KG.violates): "violates",
