@@ -51,12 +51,6 @@ def summary_rows(
     ]
 
 
-def _row(iris: NoticeTerms[str], *segments: str) -> str:
-    """A row node under the notice. The segments are ASCII names and the
-    already-encoded tails of IRIs kg.rdf.iri minted."""
-    return f"<{iris.base}/row/{'/'.join(segments)}>"
-
-
 def _integer(value: int) -> str:
     return typed(str(value), XSD.integer)
 
@@ -85,7 +79,7 @@ def _inspection_row(
     notice: Notice, iris: NoticeTerms[str], labels: Mapping[str, str],
     notice_id: str, units: list[str], enacted: int,
 ) -> Iterator[Triple]:
-    row = _row(iris, "inspection")
+    row = iris.row("inspection")
     yield row, RDF.type, KG.InspectionRow
     yield row, KG.rowOf, iris.inspection
     yield row, KG.noticeId, notice_id
@@ -126,7 +120,7 @@ def _timeline_rows(
     ):
         if date is None:
             continue
-        row = _row(iris, "timeline", event)
+        row = iris.row("timeline", event)
         yield row, RDF.type, KG.TimelineRow
         yield row, KG.rowOf, node
         yield row, KG.noticeId, notice_id
@@ -157,7 +151,7 @@ def _category_rows(
     for category, found in sorted(problems.items()):
         first = min(found.values(), key=lambda p: _statement(p).start)
         concept = iri.category_iri(category)
-        row = _row(iris, "category", concept.value.rsplit("/", 1)[-1])
+        row = iris.row("category", category)
         yield row, RDF.type, KG.CategoryRow
         yield row, KG.category, str(concept)
         yield row, KG.noticeId, notice_id
@@ -176,18 +170,12 @@ def _measure_rows(notice: Notice, iris: NoticeTerms[str]) -> Iterator[Triple]:
         categories = " ".join(sorted(set(problem.categories)))
         for ordinal, measure in enumerate(problem.measures, start=1):
             node = iris.measure(problem.path, ordinal)
-            row = _measure_row(iris, node)
+            row = iris.measure_row(problem.path, ordinal)
             yield row, RDF.type, KG.MeasureRow
             yield row, KG.rowOf, node
             yield row, KG.textStart, _offset(measure.span.start)
             if categories:
                 yield row, KG.categories, literal(categories)
-
-
-def _measure_row(iris: NoticeTerms[str], measure: str) -> str:
-    """``<notice>/row/measure/2-1-3/2`` for ``<notice>/measure/2-1-3/2``."""
-    tail = measure[len(iris.base) + 2:-1]  # "measure/2-1-3/2", encoded
-    return _row(iris, tail)
 
 
 # --- enacted ---------------------------------------------------------------------
@@ -217,7 +205,7 @@ def _enacted_rows(notice: Notice, iris: NoticeTerms[str]) -> Iterator[Triple]:
                 if not measure.span.contains(span):
                     continue
                 ordinal += 1
-                row = _row(iris, "enacted", str(ordinal))
+                row = iris.row("enacted", str(ordinal))
                 yield from _enacted_row(row, iris.measure(path, position),
                                         document, span)
 
