@@ -29,14 +29,11 @@ import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
 from kg.errors import StoreDamagedError, StoreError
 from kg.vocab import NAMESPACES, iri_term, term
-
-DumpFormat = TypingLiteral["trig", "turtle"]
 
 QUERY_TIMEOUT = 60.0  # seconds; `kg sparql` has no option for it
 # Oxigraph keeps written quads in RocksDB memtables until flushed: ~1 KB per
@@ -213,33 +210,6 @@ class Store:
         count = next(answer)[0]
         assert isinstance(count, ox.Literal)
         return int(count.value)
-
-    def dump(self, path: Path, fmt: DumpFormat) -> None:
-        """Write the store to `path` atomically (a temp file, then os.replace).
-
-        ``trig``: the whole dataset, every named graph as itself (TriG, RDF 1.1).
-        ``turtle``: the union of all graphs as one graph. A triple stated in
-        several notice graphs is written once per graph: the union is streamed
-        from the store so that memory does not grow with the corpus, and a
-        parser reads the repeats as one triple (RDF 1.1 Concepts §3: a graph is
-        a set).
-        """
-        with atomic_path(path) as temporary:
-            try:
-                if fmt == "trig":
-                    self._store.dump(
-                        temporary, format=ox.RdfFormat.TRIG, prefixes=NAMESPACES
-                    )
-                else:
-                    # Not CONSTRUCT: it removes the repeats by holding every
-                    # triple in memory (300 MB more for 700 k quads).
-                    union = self._store.quads_for_pattern(None, None, None, None)
-                    ox.serialize(
-                        (quad.triple for quad in union), temporary,
-                        format=ox.RdfFormat.TURTLE, prefixes=NAMESPACES,
-                    )
-            except OSError as error:
-                raise StoreError(f"{path}: cannot write the dump ({error})") from error
 
     def graph_ntriples(self, graph_iri: str) -> bytes:
         """The triples of one named graph as N-Triples."""

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,24 +115,6 @@ def test_a_replace_killed_midway_leaves_the_old_graph_or_the_new_one(
     child.send_signal(signal.SIGKILL)
     child.wait()
     assert Store(path).triple_count(G1) in (8, 400_000)
-
-
-def test_dumps_reload_with_the_same_counts_in_rdflib_and_pyoxigraph(
-    store: Store, tmp_path: Path
-) -> None:
-    trig, turtle = tmp_path / "graph.trig", tmp_path / "graph.ttl"
-    store.dump(trig, "trig")
-    store.dump(turtle, "turtle")
-
-    dataset = rdflib.Dataset()
-    dataset.parse(trig, format="trig")
-    assert len(dataset.graph(rdflib.URIRef(G1))) == 8
-    assert len(dataset.graph(rdflib.URIRef(G2))) == 6
-    assert len(list(ox.parse(path=trig, format=ox.RdfFormat.TRIG))) == 14
-
-    # The union: the regulation label stated in both notices is one triple.
-    assert len(rdflib.Graph().parse(turtle, format="turtle")) == 13
-    assert len(ox.Dataset(ox.parse(path=turtle, format=ox.RdfFormat.TURTLE))) == 13
 
 
 def test_a_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
