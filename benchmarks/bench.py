@@ -227,13 +227,11 @@ def extraction_one_core(files: list[Path]) -> tuple[float, float]:
     from kg.export import notice_to_dict
     from kg.ingest import read_source
     from kg.pipeline import extract_source
-    from kg.rdf.build import notice_quads, to_nquads, to_turtle
+    from kg.rdf.build import notice_rdf
 
     def worker(path: Path) -> None:
         notice = extract_source(read_source(path))
-        quads = notice_quads(notice)
-        to_nquads(quads)
-        to_turtle(q.triple for q in quads)
+        notice_rdf(notice)  # its N-Quads and Turtle, as kg.buildworker makes them
         json.dumps(notice_to_dict(notice), ensure_ascii=False, indent=2)
 
     def all_workers() -> None:
