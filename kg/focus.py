@@ -8,6 +8,7 @@ notices share reads whole only the notices whose items the page keeps."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import networkx as nx
 
@@ -81,13 +82,8 @@ def regulation_focus(corpus: Corpus, targets: list[str], max_nodes: int
             ranks.setdefault(source, (2, item.kind))
             if item.addresses is not None:
                 ranks.setdefault(item.addresses[0], (3, "problem"))
-    if len(ranks) <= max_nodes:
-        return keep_nearest(regulation_graph(corpus, targets), max_nodes)
-    order = sorted(ranks, key=lambda node: (ranks[node][0], node))
-    graph = regulation_graph(corpus, targets, set(order[:max_nodes]))
-    graph, _ = keep_nearest(graph, max_nodes)
-    left_out = Counter(ranks[node][1] for node in order[max_nodes:])
-    return graph, _cut_note(max_nodes, len(ranks), left_out)
+    return _kept(ranks, max_nodes,
+                 lambda kept: regulation_graph(corpus, targets, kept))
 
 
 def _find_categories(corpus: Corpus, text: str) -> list[str]:
@@ -114,11 +110,20 @@ def category_focus(corpus: Corpus, targets: list[str], max_nodes: int
         for notice, problem in corpus.filed.get(target, []):
             ranks.setdefault(notice.iri, (1, "notice"))
             ranks.setdefault(problem, (2, "problem"))
+    return _kept(ranks, max_nodes,
+                 lambda kept: category_graph(corpus, targets, kept))
+
+
+def _kept(ranks: dict[str, tuple[int, str]], max_nodes: int,
+          build: Callable[[set[str] | None], nx.MultiDiGraph],
+          ) -> tuple[nx.MultiDiGraph, str]:
+    """The graph `build` makes of the `max_nodes` best-ranked nodes (all of
+    them, None, when they fit), cut to the nearest, with the note on what was
+    left out."""
     if len(ranks) <= max_nodes:
-        return keep_nearest(category_graph(corpus, targets), max_nodes)
+        return keep_nearest(build(None), max_nodes)
     order = sorted(ranks, key=lambda node: (ranks[node][0], node))
-    graph = category_graph(corpus, targets, set(order[:max_nodes]))
-    graph, _ = keep_nearest(graph, max_nodes)
+    graph, _ = keep_nearest(build(set(order[:max_nodes])), max_nodes)
     left_out = Counter(ranks[node][1] for node in order[max_nodes:])
     return graph, _cut_note(max_nodes, len(ranks), left_out)
 
