@@ -275,6 +275,12 @@ class Problem:
     measures: tuple[Measure, ...] = ()
     result: Span | None = None  # 整改落实情况:已完成整改 and the like
 
+    @property
+    def own_text(self) -> Span:
+        """The problem's own text: its statement, its label where it has none
+        (what its annotation points to, and where its rows start)."""
+        return self.statement if self.statement is not None else self.label
+
 
 @dataclass(frozen=True, slots=True)
 class Aspect:

@@ -40,7 +40,7 @@ from kg.model import (
     RuleMention,
     Span,
 )
-from kg.rdf import iri
+from kg.rdf import iri, terms
 from kg.rdf.namespaces import (
     PREFIXES,
 )
@@ -59,6 +59,7 @@ from kg.rdf.terms import (
     TIME,
     XSD,
     literal,
+    offset,
     typed,
     zh,
 )
@@ -132,7 +133,7 @@ class _NoticeGraph:
 
     def __init__(self, notice: Notice) -> None:
         self.notice = notice
-        self.iris = iri.NoticeTerms(notice.id, _iri)
+        self.iris = iri.NoticeTerms(notice.id, terms.iri)
         self.node = self.iris.notice
         self.statements: set[tuple[str, str, str]] = set()
         self.annotations = 0
@@ -174,8 +175,8 @@ class _NoticeGraph:
         add(target, OA.hasSelector, position)
         add(target, OA.hasSelector, quote)
         add(position, RDF.type, OA.TextPositionSelector)
-        add(position, OA.start, _offset(span.start))
-        add(position, OA.end, _offset(span.end))
+        add(position, OA.start, offset(span.start))
+        add(position, OA.end, offset(span.end))
         add(quote, RDF.type, OA.TextQuoteSelector)
         add(quote, OA.exact, literal(span.text))
         return annotation
@@ -337,7 +338,7 @@ class _NoticeGraph:
         self._finding(node, KG.Problem, problem.label.text)
         self.add(node, DCTERMS.identifier, literal(problem.path))
         self.add(node, DCTERMS.isPartOf, parent)
-        statement = _statement(problem)
+        statement = problem.own_text
         self.add(node, DCTERMS.description, zh(statement.text))
         self.annotate(node, statement)
         for category in problem.categories:
@@ -475,14 +476,3 @@ class _NoticeGraph:
             self.annotate(node, count.span)
 
 
-def _offset(value: int) -> str:
-    return typed(str(value), XSD.nonNegativeInteger)
-
-
-def _iri(text: str) -> str:
-    return f"<{text}>"
-
-
-def _statement(problem: Problem) -> Span:
-    """The problem's own text (its label where the model has no statement)."""
-    return problem.statement if problem.statement is not None else problem.label

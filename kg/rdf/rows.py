@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from kg.model import Notice, Problem, Relation, Span
 from kg.rdf import iri
 from kg.rdf.iri import NoticeTerms
-from kg.rdf.terms import DCTERMS, KG, RDF, XSD, literal, typed, zh
+from kg.rdf.terms import DCTERMS, KG, RDF, XSD, integer, literal, offset, typed, zh
 
 Triple = tuple[str, str, str]
 
@@ -51,18 +51,9 @@ def summary_rows(
     ]
 
 
-def _integer(value: int) -> str:
-    return typed(str(value), XSD.integer)
-
-
-def _offset(value: int) -> str:
-    # As oa:start/oa:end are written (kg.rdf.build): the rows compare equal.
-    return typed(str(value), XSD.nonNegativeInteger)
-
-
 def _span(row: str, span: Span) -> Iterator[Triple]:
-    yield row, KG.textStart, _offset(span.start)
-    yield row, KG.textEnd, _offset(span.end)
+    yield row, KG.textStart, offset(span.start)
+    yield row, KG.textEnd, offset(span.end)
 
 
 def _unit_labels(notice: Notice, labels: Mapping[str, str]) -> list[str]:
@@ -94,15 +85,15 @@ def _inspection_row(
         yield row, KG.unitLabel, unit
     for count in notice.counts:
         if count.key == "problems":
-            yield row, KG.problemsStated, _integer(count.value)
+            yield row, KG.problemsStated, integer(count.value)
         elif count.key == "measures":
-            yield row, KG.measuresStated, _integer(count.value)
+            yield row, KG.measuresStated, integer(count.value)
     problems = {problem.path for problem in notice.problems}
     measures = {(problem.path, ordinal) for problem in notice.problems
                 for ordinal in range(1, len(problem.measures) + 1)}
-    yield row, KG.problemsFound, _integer(len(problems))
-    yield row, KG.measuresFound, _integer(len(measures))
-    yield row, KG.enactedFound, _integer(enacted)
+    yield row, KG.problemsFound, integer(len(problems))
+    yield row, KG.measuresFound, integer(len(measures))
+    yield row, KG.enactedFound, integer(enacted)
 
 
 def _timeline_rows(
@@ -126,17 +117,12 @@ def _timeline_rows(
         yield row, KG.noticeId, notice_id
         yield row, DCTERMS.date, typed(date.iso, XSD.date)
         yield row, KG.event, literal(event)
-        yield row, KG.step, _integer(step)
+        yield row, KG.step, integer(step)
         if annotated:
             yield from _span(row, date.span)
 
 
 # --- categories and measures ---------------------------------------------------
-
-
-def _statement(problem: Problem) -> Span:
-    """Where the problem's annotation points (kg.rdf.build._statement)."""
-    return problem.statement if problem.statement is not None else problem.label
 
 
 def _category_rows(
@@ -149,15 +135,15 @@ def _category_rows(
         for category in problem.categories:
             problems.setdefault(category, {}).setdefault(problem.path, problem)
     for category, found in sorted(problems.items()):
-        first = min(found.values(), key=lambda p: _statement(p).start)
+        first = min(found.values(), key=lambda p: p.own_text.start)
         concept = iri.category_iri(category)
         row = iris.row("category", category)
         yield row, RDF.type, KG.CategoryRow
         yield row, KG.category, str(concept)
         yield row, KG.noticeId, notice_id
-        yield row, KG.problemsFound, _integer(len(found))
+        yield row, KG.problemsFound, integer(len(found))
         yield row, KG.rowOf, iris.finding(first.path)
-        yield from _span(row, _statement(first))
+        yield from _span(row, first.own_text)
 
 
 def _measure_rows(notice: Notice, iris: NoticeTerms[str]) -> Iterator[Triple]:
@@ -173,7 +159,7 @@ def _measure_rows(notice: Notice, iris: NoticeTerms[str]) -> Iterator[Triple]:
             row = iris.measure_row(problem.path, ordinal)
             yield row, RDF.type, KG.MeasureRow
             yield row, KG.rowOf, node
-            yield row, KG.textStart, _offset(measure.span.start)
+            yield row, KG.textStart, offset(measure.span.start)
             if categories:
                 yield row, KG.categories, literal(categories)
 

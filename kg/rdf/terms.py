@@ -60,6 +60,15 @@ def typed(lexical: str, datatype: str) -> str:
     return f'"{lexical}"^^{datatype}'
 
 
+def offset(value: int) -> str:
+    """A character offset as oa:start and oa:end take it (WA §4.2.4)."""
+    return typed(str(value), XSD.nonNegativeInteger)
+
+
+def integer(value: int) -> str:
+    return typed(str(value), XSD.integer)
+
+
 class Terms:
     """The terms of a namespace of `kg.rdf.namespaces` as N-Triples text; an
     undefined name raises `AttributeError`, as the namespace does."""
