@@ -13,7 +13,8 @@ The patterns are those of kg/rdf/build.py: the notice `dcterms:subject` its
 inspection (periods as `time:hasTime`, parties as qualified associations),
 findings and measures with their labels, regulations linked by the relations
 of `REGULATION_LINKS`, and one `oa:Annotation` per fact whose target carries
-a position and a quote selector (architecture: Vocabularies).
+a position selector into the notice's `kg:fullText` (architecture:
+Vocabularies).
 """
 
 from __future__ import annotations
@@ -62,9 +63,9 @@ _ASSOCIATION, _ROLE, _AGENT, _PERSON = (
     str(PROV.Person))
 _UNIT_OF, _MEMBER, _ORG_ROLE, _MEMBER_OF = (
     str(ORG.unitOf), str(ORG.member), str(ORG.role), str(ORG.memberOf))
-_BODY, _TARGET, _SELECTOR, _EXACT, _START, _END = (
-    str(OA.hasBody), str(OA.hasTarget), str(OA.hasSelector), str(OA.exact),
-    str(OA.start), str(OA.end))
+_BODY, _TARGET, _SELECTOR, _START, _END, _FULL_TEXT = (
+    str(OA.hasBody), str(OA.hasTarget), str(OA.hasSelector),
+    str(OA.start), str(OA.end), str(KG.fullText))
 
 Triple = tuple[str, str, str]
 
@@ -112,7 +113,7 @@ def notice_data(iri: str, triples: Iterable[Triple]) -> NoticeData | None:
         kind, value = graph.one(count, _DCT_TYPE), graph.one(count, _VALUE)
         if kind is not None and value is not None:
             notice.announced[tail(kind).replace("-", "_")] = int(value)
-    notice.spans = _spans(graph)
+    notice.spans = _spans(graph, graph.one(iri, _FULL_TEXT) or "")
     notice.link_items = _link_items(notice)
     notice.findings.sort(key=lambda f: (_path_key(f.path), f.problem, f.iri))
     notice.measures.sort(key=lambda m: (_span_start(notice, m.iri), m.iri))
@@ -248,25 +249,22 @@ def _persons(graph: _Graph, notice: NoticeData) -> None:
                     notice.persons.append(PersonNode(person, name, role, organization))
 
 
-def _spans(graph: _Graph) -> dict[str, tuple[int, int, str]]:
-    """Each annotated node's first span: (start, end, exact text)."""
+def _spans(graph: _Graph, text: str) -> dict[str, tuple[int, int, str]]:
+    """Each annotated node's first span: (start, end, its text), the text read
+    from the notice's `kg:fullText` between the selector's offsets."""
     spans: dict[str, tuple[int, int, str]] = {}
-    for annotation, predicates in graph.out.items():
+    for predicates in graph.out.values():
         bodies = predicates.get(_BODY)
         if not bodies:
             continue
         for target in predicates.get(_TARGET, ()):
-            selectors = graph.all(target, _SELECTOR)
-            exact = next((text for s in selectors
-                          for text in graph.all(s, _EXACT)), None)
-            if exact is None:
-                continue
-            for selector in selectors:
+            for selector in graph.all(target, _SELECTOR):
                 start, end = (graph.one(selector, _START),
                               graph.one(selector, _END))
                 if start is None or end is None:
                     continue
-                span = (int(start), int(end), exact)
+                first, last = int(start), int(end)
+                span = (first, last, text[first:last])
                 for body in bodies:
                     if body not in spans or span < spans[body]:
                         spans[body] = span

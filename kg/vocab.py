@@ -82,6 +82,7 @@ KG_TERMS: Final = (
     "rectification",  # Problem → 整改落实情况 text ⊂ dcterms:description
     "level",  # LegalResource → 效力级别 text ⊂ skos:note
     "sha256",  # Notice → hex digest of the input bytes ⊂ dcterms:identifier
+    "fullText",  # Notice → the NFC text the annotations' offsets count in ⊂ rdf:value
     "scope",  # RegulationUsage → "all" or a relation ⊂ dcterms:type
     "noticeCount",  # RegulationUsage → xsd:integer ⊂ rdf:value
     "mentionCount",  # RegulationUsage → xsd:integer ⊂ rdf:value

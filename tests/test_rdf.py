@@ -64,19 +64,23 @@ def test_quads_are_deterministic(make: Callable[[], Notice]) -> None:
 @pytest.mark.parametrize("make", NOTICES)
 def test_every_annotation_quotes_exactly_its_span(make: Callable[[], Notice]) -> None:
     notice = make()
+    store = store_of(notice)
     rows = select(
-        store_of(notice),
+        store,
         """
         SELECT ?start ?end ?exact WHERE {
           ?a a oa:Annotation ; oa:hasTarget ?t .
-          ?t oa:hasSelector ?p, ?q .
-          ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-          ?q a oa:TextQuoteSelector ; oa:exact ?exact .
+          ?t oa:hasSource ?notice ; oa:hasSelector ?p .
+          ?p oa:start ?start ; oa:end ?end .
+          ?notice kg:fullText ?text .
+          BIND (SUBSTR(?text, ?start + 1, ?end - ?start) AS ?exact)
         }""",
     )
     text = notice.source.text
-    assert rows
+    (annotations,), = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a oa:Annotation }")
+    assert rows and len(rows) == int(annotations)
     for start, end, exact in rows:
+        assert 0 <= int(start) < int(end) <= len(text)
         assert text[int(start) : int(end)] == exact
 
 
@@ -172,7 +176,10 @@ def test_rule_mention_links_to_a_regulation_with_its_gazetteer_kind() -> None:
         store,
         """
         SELECT ?label ?kind WHERE {
-          ?a oa:hasBody ?r ; oa:hasTarget/oa:hasSelector/oa:exact "“三重一大”" .
+          ?a oa:hasBody ?r ;
+             oa:hasTarget [ oa:hasSource ?n ; oa:hasSelector [ oa:start ?s ; oa:end ?e ] ] .
+          ?n kg:fullText ?text .
+          FILTER (SUBSTR(?text, ?s + 1, ?e - ?s) = "“三重一大”")
           ?r skos:prefLabel ?label ; eli:type_document ?kind .
         }""",
     )
@@ -321,7 +328,9 @@ def test_every_mention_annotation_says_how_the_regulation_is_mentioned() -> None
         """
         SELECT ?exact ?relation WHERE {
           ?a oa:hasBody ?r ; dcterms:type ?relation ;
-             oa:hasTarget/oa:hasSelector/oa:exact ?exact .
+             oa:hasTarget [ oa:hasSource ?n ; oa:hasSelector [ oa:start ?s ; oa:end ?e ] ] .
+          ?n kg:fullText ?text .
+          BIND (SUBSTR(?text, ?s + 1, ?e - ?s) AS ?exact)
           ?r a eli:LegalResource .
         }""",
     )

@@ -8,8 +8,9 @@ so a graph can be pushed, replaced or deleted on its own.
 
 Every node that came from the text, and every regulation mention, gets one
 `oa:Annotation` whose target selects its span (Web Annotation Data Model
-§4.2.3 TextQuoteSelector, §4.2.4 TextPositionSelector: offsets in code points,
-which are Python `str` offsets over the NFC text).
+§4.2.4 TextPositionSelector: offsets in code points, which are Python `str`
+offsets over the NFC text); the text itself is stated once, as the notice's
+`kg:fullText`, and a quote is read from it.
 
 A notice's statements are written as N-Quads text (kg.rdf.terms), not built
 as pyoxigraph objects: the same statements at a tenth of the cost.
@@ -160,25 +161,28 @@ class _NoticeGraph:
         return sorted(self.statements)
 
     def annotate(self, body: str, span: Span) -> str:
-        """One oa:Annotation saying `body` was extracted from `span`; returns it."""
+        """One oa:Annotation saying `body` was extracted from `span`; returns it.
+
+        Seven statements: the annotation, its target in the notice and the
+        target's position selector. What the Web Annotation model lets a
+        graph state once is stated once: the quote is the notice's
+        `kg:fullText` between the offsets (no oa:TextQuoteSelector, which
+        said again the body's own label in three annotations of four), the
+        selector's and target's classes follow from oa:start and
+        oa:hasSelector, and every kg annotation is oa:identifying (the
+        ontology says so of the corpus, not each annotation)."""
         self.annotations += 1
         n = self.annotations
         annotation, target = self.iris.annotation(n), self.iris.target(n)
-        position, quote = self.iris.position(n), self.iris.quote(n)
+        position = self.iris.position(n)
         add = self.add
         add(annotation, RDF.type, OA.Annotation)
-        add(annotation, OA.motivatedBy, OA.identifying)
         add(annotation, OA.hasBody, body)
         add(annotation, OA.hasTarget, target)
-        add(target, RDF.type, OA.SpecificResource)
         add(target, OA.hasSource, self.node)
         add(target, OA.hasSelector, position)
-        add(target, OA.hasSelector, quote)
-        add(position, RDF.type, OA.TextPositionSelector)
         add(position, OA.start, offset(span.start))
         add(position, OA.end, offset(span.end))
-        add(quote, RDF.type, OA.TextQuoteSelector)
-        add(quote, OA.exact, literal(span.text))
         return annotation
 
     # --- the notice and the inspection ----------------------------------------
@@ -188,6 +192,8 @@ class _NoticeGraph:
         add(node, RDF.type, KG.Notice)
         add(node, DCTERMS.identifier, literal(notice.id))
         add(node, KG.sha256, literal(notice.source.sha256))
+        # The text every span's offsets count in, once per notice.
+        add(node, KG.fullText, literal(notice.source.text))
         if notice.source.path:
             # The file name only: the same input built from another folder
             # must give the same bytes.

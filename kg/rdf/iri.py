@@ -270,9 +270,6 @@ class NoticeTerms(Generic[Term]):
     def position(self, ordinal: int) -> Term:
         return self._make(f"{self.base}/annotation/{ordinal}/position")
 
-    def quote(self, ordinal: int) -> Term:
-        return self._make(f"{self.base}/annotation/{ordinal}/quote")
-
 
 class NoticeIris(NoticeTerms[NamedNode]):
     """The IRIs of one notice and of the items under it, as `NamedNode`s."""
