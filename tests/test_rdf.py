@@ -77,7 +77,8 @@ def test_every_annotation_quotes_exactly_its_span(make: Callable[[], Notice]) ->
         }""",
     )
     text = notice.source.text
-    (annotations,), = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a oa:Annotation }")
+    ((annotations,),) = select(
+        store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a oa:Annotation }")
     assert rows and len(rows) == int(annotations)
     for start, end, exact in rows:
         assert 0 <= int(start) < int(end) <= len(text)
@@ -177,7 +178,8 @@ def test_rule_mention_links_to_a_regulation_with_its_gazetteer_kind() -> None:
         """
         SELECT ?label ?kind WHERE {
           ?a oa:hasBody ?r ;
-             oa:hasTarget [ oa:hasSource ?n ; oa:hasSelector [ oa:start ?s ; oa:end ?e ] ] .
+             oa:hasTarget [ oa:hasSource ?n ;
+                            oa:hasSelector [ oa:start ?s ; oa:end ?e ] ] .
           ?n kg:fullText ?text .
           FILTER (SUBSTR(?text, ?s + 1, ?e - ?s) = "“三重一大”")
           ?r skos:prefLabel ?label ; eli:type_document ?kind .
@@ -328,7 +330,8 @@ def test_every_mention_annotation_says_how_the_regulation_is_mentioned() -> None
         """
         SELECT ?exact ?relation WHERE {
           ?a oa:hasBody ?r ; dcterms:type ?relation ;
-             oa:hasTarget [ oa:hasSource ?n ; oa:hasSelector [ oa:start ?s ; oa:end ?e ] ] .
+             oa:hasTarget [ oa:hasSource ?n ;
+                            oa:hasSelector [ oa:start ?s ; oa:end ?e ] ] .
           ?n kg:fullText ?text .
           BIND (SUBSTR(?text, ?s + 1, ?e - ?s) AS ?exact)
           ?r a eli:LegalResource .
