@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kg.errors import KgError
@@ -92,13 +92,21 @@ def classify_problem(problem: Problem) -> tuple[str, ...]:
     Scores the label, the group heading and the opening of the statement (the
     problem's own text before its first measure or result), weighted as above.
     """
-    parts = [(problem.label.text, LABEL_WEIGHT)]
+    scores = _score([(problem.label.text, LABEL_WEIGHT)])
     if problem.group is not None:
-        parts.append((problem.group.text, GROUP_WEIGHT))
+        # Every problem of a group (类) shares its heading: scored once.
+        for index, score in enumerate(_group_scores(problem.group.text)):
+            scores[index] += score
     statement = _statement(problem)
     if statement:
-        parts.append((statement, STATEMENT_WEIGHT))
-    return _rank(_score(parts))
+        for index, score in enumerate(_score([(statement, STATEMENT_WEIGHT)])):
+            scores[index] += score
+    return _rank(scores)
+
+
+@lru_cache(maxsize=64)
+def _group_scores(heading: str) -> tuple[float, ...]:
+    return tuple(_score([(heading, GROUP_WEIGHT)]))
 
 
 def classify_text(text: str) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kg.extract.lines import lines_holding
 from kg.extract.numbers import parse_cn_number
 
 BODY = "中共中央|中央|自治区党委|省委|市委|州委|盟委|县委|旗委|区委|党工委|党委|党组"
@@ -54,6 +55,9 @@ GROUP = re.compile(
     f"|(?P<variety4>{VARIETY})?(?P<kind4>巡察|巡视)组"
     ")"
 )
+# Every alternative of GROUP names 巡察 or 巡视, and none crosses a line
+# (the topic stops at white space): it is run on the lines naming one.
+_KIND = re.compile("巡[察视]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +83,10 @@ def find_groups(
     text: str, start: int = 0, end: int | None = None
 ) -> Iterator[GroupPhrase]:
     """Every group phrase in text[start:end], in document order."""
-    for m in GROUP.finditer(text, start, len(text) if end is None else end):
-        yield _phrase(m)
+    stop = len(text) if end is None else end
+    for first, last in lines_holding(text, _KIND, start, stop):
+        for m in GROUP.finditer(text, first, last):
+            yield _phrase(m)
 
 
 def _phrase(m: re.Match[str]) -> GroupPhrase:

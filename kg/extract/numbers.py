@@ -13,6 +13,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from kg.model import Amount, Date, DocNumber, Span
 
@@ -219,11 +220,20 @@ def _date(year: int, month: int, day: int, span: Span, inferred: bool) -> Date:
     return Date(f"{year:04d}-{month:02d}-{day:02d}", span, inferred_year=inferred)
 
 
+@lru_cache(maxsize=16)
+def _date_matches(text: str) -> tuple[re.Match[str], ...]:
+    """The matches of `_DATES`, kept for the next call on the same text: the
+    inspection period (find_periods) and the notice's dates (find_dates) are
+    read from the same whole text, and the scan was a twentieth of the
+    extraction."""
+    return tuple(_DATES.finditer(text))
+
+
 def _scan(text: str, default_year: int | None) -> tuple[list[Date], list[Period]]:
     dates: list[Date] = []
     periods: list[Period] = []
     anchors = _YearAnchors(text)
-    for m in _DATES.finditer(text):
+    for m in _date_matches(text):
         first = _part(text, m, "a")
         if first is None or first.month is None:
             continue

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from kg.extract.lines import lines_holding, literal_anchor
 from kg.link import Gazetteer, default_gazetteer, regulation_key
 from kg.model import (
     Regulation,
@@ -222,9 +223,11 @@ def find_rule_mentions(
     text = source.text
     spans = title_spans(text)
     starts = [s for s, _ in spans]
-    pattern, canonicals = _rules()
+    pattern, canonicals, anchor = _rules()
+    lines = lines_holding(text, anchor) if anchor else [(0, len(text))]
+    matches = (m for first, last in lines for m in pattern.finditer(text, first, last))
     mentions = []
-    for match in pattern.finditer(text):
+    for match in matches:
         if _inside_title(spans, starts, match.start(), match.end()):
             continue
         assert match.lastgroup is not None  # every alternative is a named group
@@ -323,16 +326,29 @@ _ANY_QUOTES = r"(?:[“\"‘]\1[”“\"’]|\1)"
 
 
 @cache
-def _rules() -> tuple[re.Pattern[str], dict[str, str]]:
-    """kg/data/rules.tsv compiled into one alternation of named groups."""
+def _rules() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str] | None]:
+    """kg/data/rules.tsv compiled into one alternation of named groups, and
+    the anchor of its lines (kg.extract.lines): a literal of every row, or
+    None where a row has none or could match across a line break."""
     alternatives = []
     canonicals: dict[str, str] = {}
+    anchors: list[str] | None = []
     for i, (pattern, canonical) in enumerate(_rule_rows()):
         name = f"r{i}"
         regex = _QUOTED.sub(_ANY_QUOTES, pattern)
         alternatives.append(f"(?P<{name}>{regex})")
         canonicals[name] = canonical
-    return re.compile("|".join(alternatives)), canonicals
+        anchor = None if _CROSSES_LINES.search(pattern) else literal_anchor(pattern)
+        if anchors is not None and anchor is not None:
+            anchors.append(re.escape(anchor))
+        else:
+            anchors = None
+    lines = re.compile("|".join(anchors)) if anchors else None
+    return re.compile("|".join(alternatives)), canonicals, lines
+
+
+# What in a row's regex could match a line break.
+_CROSSES_LINES = re.compile(r"\\[sSnDW]|\[\^|(?<!\\)\.")
 
 
 def _rule_rows() -> Iterator[tuple[str, str]]:
