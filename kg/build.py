@@ -57,7 +57,7 @@ from kg.buildstate import (
     reconcile,
     reuse,
 )
-from kg.derived import describe_build, quad_count, summarise
+from kg.derived import describe_build, quad_count, summarise, summarise_categories
 from kg.discover import Input, find_inputs, held_ids, identify
 from kg.dumps import DUMPS, remove_dumps, write_dumps
 from kg.errors import OutputError, StoreError
@@ -289,6 +289,7 @@ def _update_graphs(
     summarise(store, cache, rewrite_share=SUMMARY_REWRITE_SHARE,
               keys_per_update=SUMMARY_KEYS_PER_UPDATE,
               batch_bytes=writer.BATCH_BYTES)
+    summarise_categories(store, records)
     store.flush()
     return absent
 

@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # imported where rows are made: it imports the extractors
     from kg.rdf.summary import ScopedCitation
 
-# 4: a record is `Record` as JSON; 3: a free-form dict; 1, 2: a JSON file. A
+# 5: a record holds its notice's category counts; 4: a record is `Record`
+# as JSON; 3: a free-form dict; 1, 2: a JSON file. A
 # cache of another format is read as lost: the store then decides what exists
 # (its notice graphs no record knows are orphans) and every input is
 # extracted again.
-FORMAT = 4
+FORMAT = 5
 # The key of a record made for a notice graph the store holds and the cache
 # did not know (an orphan): no input's key starts so (see `cache_key`).
 ORPHAN_KEY = "store:"
@@ -55,10 +56,14 @@ class Record:
     # was changed or cut short, and is written again.
     ttl_bytes: int | None = None
     json_bytes: int | None = None
+    # (category id, problems of the notice in it): the category summary
+    # graph adds these up over every notice (kg.derived).
+    categories: tuple[tuple[str, int], ...] = ()
 
     def to_json(self) -> str:
         fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        return _json_text({**fields, "warnings": list(self.warnings)})
+        return _json_text({**fields, "warnings": list(self.warnings),
+                           "categories": [list(pair) for pair in self.categories]})
 
     @classmethod
     def from_json(cls, text: str) -> Record:
@@ -66,7 +71,10 @@ class Record:
         of another format reads as a lost cache, `read_cache`)."""
         try:
             fields = json.loads(text)
-            return cls(**{**fields, "warnings": tuple(fields["warnings"])})
+            return cls(**{**fields, "warnings": tuple(fields["warnings"]),
+                          "categories": tuple((str(category), int(problems))
+                                              for category, problems
+                                              in fields["categories"])})
         except (TypeError, KeyError) as error:
             raise ValueError(f"not a build cache record ({error})") from error
 

@@ -19,6 +19,7 @@ from kg.ingest import read_source
 from kg.link import Gazetteer
 from kg.pipeline import extract_source
 from kg.rdf.build import notice_rdf
+from kg.rdf.rows import category_counts
 from kg.rdf.summary import (
     ScopedCitation,
     notice_citations,
@@ -41,6 +42,7 @@ class Result:
     error: str = ""
     cacheable: bool = True  # False for internal errors: retry them next time
     citations: tuple[ScopedCitation, ...] = ()  # what it adds to the summary
+    categories: tuple[tuple[str, int], ...] = ()  # (category id, problems)
 
 
 # Quads of one notice's graph: serialised three times (N-Quads, Turtle, the
@@ -92,6 +94,7 @@ def extract(path: str, sha256: str, notice_id: str) -> Result:
             triples=rdf.triples,
             citations=tuple(scoped_citations(notice.id, notice_date(notice),
                                              notice_citations(notice))),
+            categories=category_counts(notice),
         )
     except InputError as error:  # its message starts with the path: say it once
         return Result(notice_id, error=error.without_path)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import kg
-from kg.buildcache import BuildCache, Record
+from kg.buildcache import ORPHAN_KEY, BuildCache, Record
 from kg.store import Store
 
 
@@ -25,13 +25,14 @@ def describe_build(
     from kg.rdf import iri
     from kg.rdf.activity import build_activity_quads
     from kg.rdf.ontology import static_quads
-    from kg.rdf.summary import SUMMARY_GRAPHS
+    from kg.rdf.summary import CATEGORY_SUMMARY_GRAPH, SUMMARY_GRAPHS
 
     store.replace_graph(iri.ONTOLOGY.value, static_quads())
     notices = sorted({r.notice_id for r in records.values() if r.graph is not None})
     activity = build_activity_quads(
         [iri.notice_iri(n) for n in notices], kg.__version__, started,
-        datetime.now(UTC), generated=list(SUMMARY_GRAPHS.values()),
+        datetime.now(UTC),
+        generated=[*SUMMARY_GRAPHS.values(), CATEGORY_SUMMARY_GRAPH],
     )
     graph = iri.build_iri(started).value
     builds = graph.rsplit("/", 1)[0] + "/"
@@ -66,6 +67,31 @@ def summarise(
         return
     _rewrite_summary(store, cache, batch_bytes)
     cache.clean(dirty)
+
+
+def summarise_categories(store: Store, records: Mapping[str, Record]) -> None:
+    """Replace the category summary graph with the counts of every notice of
+    `records` (a few dozen nodes: made again whole on every build). A graph
+    the cache did not know (an orphan) has its counts read from its rows."""
+    from kg.rdf.summary import CATEGORY_SUMMARY_GRAPH, category_usage_quads
+
+    counts = [
+        _stored_categories(store, record.graph)
+        if key.startswith(ORPHAN_KEY) else record.categories
+        for key, record in records.items() if record.graph is not None
+    ]
+    store.replace_graph(CATEGORY_SUMMARY_GRAPH.value, category_usage_quads(counts))
+
+
+def _stored_categories(store: Store, graph: str) -> list[tuple[str, int]]:
+    from kg.rdf.iri import CATEGORY_BASE
+    from kg.vocab import iri_term, prologue
+
+    answer = store.query(prologue(["kg"]) + (
+        "SELECT ?concept ?problems WHERE { GRAPH " + iri_term(graph)
+        + " { ?row kg:category ?concept ; kg:problemsFound ?problems } }"))
+    return [(str(concept).removeprefix(CATEGORY_BASE), int(str(problems)))
+            for concept, problems in answer.rows]
 
 
 def _rewrite_summary(store: Store, cache: BuildCache, batch_bytes: int) -> None:

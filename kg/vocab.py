@@ -62,6 +62,7 @@ KG_TERMS: Final = (
     "AnnouncedCount",  # a figure the notice states ⊂ prov:Entity
     "BareMention",  # a rule named without 《》 ⊂ oa:Annotation
     "RegulationUsage",  # a regulation's use across the corpus ⊂ prov:Entity
+    "CategoryUsage",  # an issue category's counts across the corpus ⊂ prov:Entity
     "InspectionRow",  # a row of the inspections query ⊂ prov:Entity
     "TimelineRow",  # a row of the timeline query ⊂ prov:Entity
     "CategoryRow",  # a row of the categories query ⊂ prov:Entity
@@ -75,7 +76,7 @@ KG_TERMS: Final = (
     "announcedCount",  # Notice → AnnouncedCount ⊂ dcterms:hasPart
     "regulation",  # RegulationUsage → LegalResource ⊂ dcterms:subject
     "rowOf",  # a row → the node it is about ⊂ dcterms:subject
-    "category",  # CategoryRow → skos:Concept ⊂ dcterms:subject
+    "category",  # CategoryRow, CategoryUsage → skos:Concept ⊂ dcterms:subject
     "document",  # EnactedRow → LegalResource ⊂ dcterms:references
     # Datatype properties
     "feedbackDate",  # Inspection → xsd:date ⊂ dcterms:date
@@ -84,7 +85,7 @@ KG_TERMS: Final = (
     "sha256",  # Notice → hex digest of the input bytes ⊂ dcterms:identifier
     "fullText",  # Notice → the NFC text the annotations' offsets count in ⊂ rdf:value
     "scope",  # RegulationUsage → "all" or a relation ⊂ dcterms:type
-    "noticeCount",  # RegulationUsage → xsd:integer ⊂ rdf:value
+    "noticeCount",  # RegulationUsage, CategoryUsage → xsd:integer ⊂ rdf:value
     "mentionCount",  # RegulationUsage → xsd:integer ⊂ rdf:value
     "bareMentionCount",  # RegulationUsage → xsd:integer ⊂ rdf:value
     "noticeIds",  # RegulationUsage → sorted notice ids ⊂ dcterms:description

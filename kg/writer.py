@@ -169,7 +169,8 @@ def _write_notice(
                       triples=result.triples)
     return entry, Record(item.path, item.sha256, item.notice_id, result.graph,
                          warnings=warnings, triples=result.triples,
-                         ttl_bytes=len(result.turtle), json_bytes=len(json_bytes))
+                         ttl_bytes=len(result.turtle), json_bytes=len(json_bytes),
+                         categories=result.categories)
 
 
 def remove_notice(

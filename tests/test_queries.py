@@ -697,3 +697,15 @@ def test_server_gives_the_same_answers(build: Path, pushed: str) -> None:
         text = path.read_text("utf-8")
         local = run_query(text, build / "store", None)
         assert run_query(text, build / "store", pushed).rows == local.rows, path.name
+
+
+def test_the_oxigraph_fragments_are_comments_but_for_the_embedded_store() -> None:
+    from kg.queries import for_embedded_store
+
+    portable = query_text("categories", limit=7)
+    embedded = for_embedded_store(portable)
+    assert "LATERAL" not in portable.replace("# OXIGRAPH: LATERAL", "")
+    assert embedded.count("LATERAL {") == portable.count("# OXIGRAPH: LATERAL {") >= 1
+    assert "# OXIGRAPH:" not in embedded
+    # Every LATERAL block the embedded text opens is closed.
+    assert embedded.count("{") == embedded.count("}")

@@ -200,3 +200,49 @@ def test_the_build_activity_generated_the_summary_graph(tmp_path: Path) -> None:
         "a prov:Activity } }"
     )
     assert bool(answer)
+
+
+def category_counts(out: Path) -> dict[str, tuple[int, int]]:
+    """The category summary graph: category IRI → (notices, problems)."""
+    store = ox.Store.read_only(str(out / "store"))
+    rows = store.query(
+        "PREFIX kg: <https://w3id.org/kg-inspection/ontology#> "
+        "SELECT ?c ?n ?p WHERE { GRAPH <https://w3id.org/kg-inspection/summary/"
+        "categories> { ?u a kg:CategoryUsage ; kg:category ?c ; kg:noticeCount ?n ;"
+        " kg:problemsFound ?p } }")
+    return {r["c"].value: (int(r["n"].value), int(r["p"].value)) for r in rows}
+
+
+def counted_over_the_notice_graphs(out: Path) -> dict[str, tuple[int, int]]:
+    """The same figures counted over every problem of every notice graph."""
+    store = ox.Store.read_only(str(out / "store"))
+    rows = store.query(
+        "PREFIX kg: <https://w3id.org/kg-inspection/ontology#> "
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?c (COUNT(DISTINCT ?g) AS ?n) (COUNT(?problem) AS ?p) WHERE { "
+        "GRAPH ?g { ?problem a kg:Problem ; dcterms:subject ?c } } GROUP BY ?c")
+    return {r["c"].value: (int(r["n"].value), int(r["p"].value)) for r in rows}
+
+
+def test_category_summary_counts_every_notice_after_rebuilds_and_orphans(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES, folder)
+    out = tmp_path / "out"
+    build(folder, out)
+    first = category_counts(out)
+    assert first == counted_over_the_notice_graphs(out)
+    assert len(first) >= 10 and max(n for n, _ in first.values()) >= 3
+    # One notice cut short: its categories change, the others' stay counted.
+    luozhuang = folder / "luozhuang-2021.txt"
+    text = luozhuang.read_text(encoding="utf-8")
+    luozhuang.write_text(text[: len(text) // 3], encoding="utf-8")
+    build(folder, out)
+    assert category_counts(out) == counted_over_the_notice_graphs(out) != first
+    # The cache lost and an input gone, without --prune: its graph stays in
+    # the store as an orphan, and still counts (read from its rows).
+    (out / ".kg-cache.sqlite").unlink()
+    (folder / "sanmen-2023.txt").unlink()
+    build(folder, out)
+    assert category_counts(out) == counted_over_the_notice_graphs(out)

@@ -184,6 +184,16 @@ def summary_graph_iri(scope: str = "all") -> NamedNode:
     return NamedNode(f"{BASE}summary/{_segment(scope)}")
 
 
+def category_summary_graph_iri() -> NamedNode:
+    """The graph of corpus-wide category counts (kg.rdf.summary)."""
+    return NamedNode(f"{BASE}summary/categories")
+
+
+def category_usage_iri(category_id: str) -> NamedNode:
+    """How often an issue category is found across the corpus."""
+    return NamedNode(f"{BASE}summary/category/{_segment(category_id)}")
+
+
 def usage_iri(key: str, scope: str) -> NamedNode:
     """How the regulation with normalisation `key` is used across the corpus:
     in all its mentions (scope "all") or in those of one relation."""

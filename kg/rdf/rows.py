@@ -130,11 +130,7 @@ def _category_rows(
 ) -> Iterator[Triple]:
     """One row per category the notice has problems in: how many, and the
     first of them in reading order (its statement's start)."""
-    problems: dict[str, dict[str, Problem]] = {}
-    for problem in notice.problems:
-        for category in problem.categories:
-            problems.setdefault(category, {}).setdefault(problem.path, problem)
-    for category, found in sorted(problems.items()):
+    for category, found in sorted(_problems_by_category(notice).items()):
         first = min(found.values(), key=lambda p: p.own_text.start)
         concept = iri.category_iri(category)
         row = iris.row("category", category)
@@ -144,6 +140,21 @@ def _category_rows(
         yield row, KG.problemsFound, integer(len(found))
         yield row, KG.rowOf, iris.finding(first.path)
         yield from _span(row, first.own_text)
+
+
+def category_counts(notice: Notice) -> tuple[tuple[str, int], ...]:
+    """(category id, how many of the notice's problems it has), by id: what
+    the notice adds to the corpus-wide counts of the category summary."""
+    return tuple((category, len(found)) for category, found
+                 in sorted(_problems_by_category(notice).items()))
+
+
+def _problems_by_category(notice: Notice) -> dict[str, dict[str, Problem]]:
+    problems: dict[str, dict[str, Problem]] = {}
+    for problem in notice.problems:
+        for category in problem.categories:
+            problems.setdefault(category, {}).setdefault(problem.path, problem)
+    return problems
 
 
 def _measure_rows(notice: Notice, iris: NoticeTerms[str]) -> Iterator[Triple]:

@@ -209,5 +209,33 @@ def usage_quads(of_key: Sequence[Usage]) -> list[Quad]:
     return quads
 
 
+CATEGORY_SUMMARY_GRAPH = iri.category_summary_graph_iri()
+
+
+def category_usage_quads(counts: Iterable[Sequence[tuple[str, int]]]) -> list[Quad]:
+    """The category summary graph: per issue category, in how many notices
+    it has problems (`kg:noticeCount`) and how many problems in all
+    (`kg:problemsFound`). `counts` gives each notice's (category id,
+    problems) pairs (kg.rdf.rows.category_counts); the `categories` query
+    ranks categories by these two figures, which counted over every notice
+    graph took 5 s at 10,000 notices."""
+    notices: dict[str, int] = defaultdict(int)
+    problems: dict[str, int] = defaultdict(int)
+    for pairs in counts:
+        for category, found in pairs:
+            notices[category] += 1
+            problems[category] += found
+    quads = []
+    for category in sorted(notices):
+        node = iri.category_usage_iri(category)
+        quads += [Quad(node, p, o, CATEGORY_SUMMARY_GRAPH) for p, o in (
+            (ox_rdf.type, ox_kg.CategoryUsage),
+            (ox_kg.category, iri.category_iri(category)),
+            (ox_kg.noticeCount, _integer(notices[category])),
+            (ox_kg.problemsFound, _integer(problems[category])),
+        )]
+    return quads
+
+
 def _integer(value: int) -> Literal:
     return Literal(str(value), datatype=ox_xsd.integer)
