@@ -230,6 +230,10 @@ class Corpus:
             self._wholes[notice.iri] = self.cache.whole(notice)
         return self._wholes[notice.iri]
 
+    def forget_wholes(self) -> None:
+        """Let go of the notices `whole` read (their summaries stay)."""
+        self._wholes.clear()
+
     def close(self) -> None:
         """Let go of the store (what was read stays). Not `Store.close`,
         which flushes, and a read-only store cannot."""

@@ -199,8 +199,12 @@ class Site:
 
 def _render(site: Site, keys: list[tuple[str, str]]
             ) -> list[tuple[str, str, bool]]:
-    return [site.write(page.path, page.body)
-            for page in (site.page(kind, key) for kind, key in keys)]
+    written = [site.write(page.path, page.body)
+               for page in (site.page(kind, key) for kind, key in keys)]
+    # A worker renders a share of the whole site: the notices it read whole
+    # for these pages would otherwise pile up to its share of the corpus.
+    site.corpus.forget_wholes()
+    return written
 
 
 def _gather(store_dir: Path, cache: PageCache, jobs: int) -> Corpus:
@@ -218,12 +222,13 @@ def _gather(store_dir: Path, cache: PageCache, jobs: int) -> Corpus:
             kept.append(summary)
         else:
             todo.append((iri, notice_id))
-    rows = [row for part in run_jobs(_read, (store_dir, stamps), _chunks(todo, 32),
-                                     jobs) for row in part]
-    cache.put(rows)
+    # Each chunk stored as it comes: the details of the whole corpus are
+    # never held here at once.
+    for part in run_jobs(_read, (store_dir, stamps), _chunks(todo, 32), jobs):
+        cache.put(part)
+        kept.extend(pickle.loads(summary) for _, _, summary, _ in part)
     cache.keep_only({notice_id for _, notice_id in listing})
-    fresh = [pickle.loads(summary) for _, _, summary, _ in rows]
-    return Corpus.of(store_dir, [*kept, *fresh], cache, stamps)
+    return Corpus.of(store_dir, kept, cache, stamps)
 
 
 def _read(files: tuple[Path, dict[str, str]], listing: list[tuple[str, str]]

@@ -10,6 +10,7 @@ Where `fork` does not exist (Windows) the work runs in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -34,11 +35,16 @@ def run_jobs(function: Callable[[Shared, Work], Result], shared: Shared,
         return
     global _shared
     _shared = shared
+    # The objects made so far are moved out of the collector's reach: a
+    # collection in a worker would otherwise write to each one's header and
+    # so copy every page of the inherited heap (docs of gc.freeze).
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(jobs, len(work)), mp_context=context) as pool:
             yield from pool.map(partial(_call, function), work)
     finally:
+        gc.unfreeze()
         _shared = None
 
 
