@@ -74,14 +74,17 @@ class _Graph:
     """A notice graph indexed by subject: subject → predicate → objects."""
 
     def __init__(self, triples: Iterable[Triple]) -> None:
-        self.out: dict[str, dict[str, list[str]]] = defaultdict(
-            lambda: defaultdict(list))
+        # Plain dicts filled by setdefault: this loop runs once per triple
+        # of the corpus, and a defaultdict of defaultdicts was a third of it.
+        self.out: dict[str, dict[str, list[str]]] = {}
         self.types: dict[str, set[str]] = defaultdict(set)
+        types = self.types
+        out = self.out
         for subject, predicate, obj in triples:
             if predicate == TYPE:
-                self.types[subject].add(obj)
+                types[subject].add(obj)
             else:
-                self.out[subject][predicate].append(obj)
+                out.setdefault(subject, {}).setdefault(predicate, []).append(obj)
 
     def all(self, subject: str, predicate: str) -> list[str]:
         found = self.out.get(subject)

@@ -378,7 +378,8 @@ def gather_notices(store_dir: Path, listing: Iterable[tuple[str, str]],
     for iri, notice_id in listing:
         path = notice_file(store_dir, notice_id)
         if path.is_file():
-            triples = pyoxigraph.parse(path=str(path),
+            # Lenient: kg wrote the file from terms kg.rdf minted and checked.
+            triples = pyoxigraph.parse(path=str(path), lenient=True,
                                        format=pyoxigraph.RdfFormat.TURTLE)
         else:
             store = store or Store(store_dir, read_only=True)
