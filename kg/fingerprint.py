@@ -49,6 +49,20 @@ def worker_modules() -> list[Path]:
     return sorted(seen)
 
 
+def reachable_modules(module: str) -> list[Path]:
+    """The files of `module` (a kg module, "kg.site") and of every kg module
+    it imports, at any depth, sorted."""
+    seen: set[Path] = set()
+    pending = [module]
+    while pending:
+        path = _module_file(pending.pop())
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        pending += _imported(path)
+    return sorted(seen)
+
+
 def _module_file(name: str) -> Path | None:
     parts = name.split(".")[1:]
     base = _PACKAGE.joinpath(*parts)

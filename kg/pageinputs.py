@@ -2,7 +2,7 @@
 whose inputs are those it was last rendered from is not rendered again
 (`kg.site`, `kg.pagecache`).
 
-A page's inputs: the code and templates that render pages (`CODE`), the
+A page's inputs: the code and templates that render pages (`code_digest`), the
 stamps of the Turtle files of the notices it shows (a notice read again has
 a new stamp), and what it takes from the rest of the site: a notice page the
 names and titles of its regulations and which have a page, a regulation or
@@ -19,24 +19,24 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.fingerprint import digest, reachable_modules
+
 if TYPE_CHECKING:
     from kg.site import Site
 
 _PACKAGE = Path(__file__).parent
-# What decides a page's bytes besides its data.
-_CODE_PARTS = ("site.py", "graph.py", "focus.py", "viz.py", "layout.py", "charts.py",
-               "gather.py", "pagedata.py", "pagecache.py", "pageinputs.py",
-               "templates/*", "data/viz/*", "data/charts/charts.js")
+# What decides a page's bytes besides its data: the modules kg.site reaches by
+# its imports (found as kg.fingerprint finds the build worker's, so a module
+# split off or added is not missed) and the files the pages are made from.
+_SITE = "kg.site"
+_FILES = ("templates/*", "data/viz/*", "data/charts/charts.js")
 
 
 @cache
 def code_digest() -> str:
-    digest = hashlib.sha256()
-    for part in _CODE_PARTS:
-        for path in sorted(_PACKAGE.glob(part)):
-            if path.is_file():
-                digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    files = [path for part in _FILES for path in sorted(_PACKAGE.glob(part))
+             if path.is_file()]
+    return digest([*reachable_modules(_SITE), *files])
 
 
 def page_inputs(site: Site, kind: str, key: str) -> str:
