@@ -38,6 +38,10 @@ _REAL_TYPES: Final = frozenset(_XSD + name for name in ("decimal", "double", "fl
 # cells into unreadable slivers, so columns are dropped before that.
 _SEPARATOR: Final = 3
 _NARROWEST: Final = 8
+# A cell longer than this is cut in a table for people: the regulations
+# query lists every notice id of a regulation (120,000 characters in one cell
+# at 10,000 notices), which wrapped to a terminal made 18 MB of table.
+CELL_MAX: Final = 200
 
 
 class Tabular(Protocol):
@@ -165,6 +169,9 @@ def to_table(result: Tabular, *, more: bool = False, width: int | None = None) -
     cells wrap within their column, and the last columns are left out (the
     footer says which) when even wrapped they would not fit."""
     shown, iri_columns = _shown_columns(result)
+    cut = any(len(cell or "") > CELL_MAX for row in result.rows for cell in row)
+    if cut:
+        result = _Cut(result, [[_cut(cell) for cell in row] for row in result.rows])
     dropped: list[int] = []
     widths: dict[int, int | None] = dict.fromkeys(shown)
     if width is not None:
@@ -181,9 +188,39 @@ def to_table(result: Tabular, *, more: bool = False, width: int | None = None) -
                       color_system=None)
     console.print(table)
     footer = _footer(result, iri_columns, more, dropped)
+    if cut:
+        footer = footer[:-1] + ("; long cells cut: --format csv or json gives "
+                                "them whole)")
     if width is not None:
         footer = "\n".join(textwrap.wrap(footer, width, break_on_hyphens=False))
     return console.export_text().rstrip("\n") + "\n" + footer
+
+
+class _Cut:
+    """A result's rows with their long cells cut (`_cut`), as `to_table`
+    shows them; its typed cells as they were."""
+
+    def __init__(self, result: Tabular, rows: list[list[str | None]]) -> None:
+        self.columns, self.cells = result.columns, result.cells
+        self.rows: Sequence[Sequence[str | None]] = rows
+
+
+def _cut(cell: str | None) -> str | None:
+    """`cell` if it is at most CELL_MAX characters; else its start, cut at a
+    space where it is a list (notice-1 notice-2 …), and how much is left out.
+
+    >>> _cut("a " * 150).endswith(" a a … (and 51 more)")
+    True
+    >>> _cut("x" * 250)[-30:]
+    'xxxxxxxx… (50 characters more)'
+    """
+    if cell is None or len(cell) <= CELL_MAX:
+        return cell
+    head = cell[:CELL_MAX]
+    if " " in head.strip():
+        head = head[:head.rstrip().rindex(" ")]
+        return f"{head} … (and {len(cell[len(head):].split())} more)"
+    return f"{head}… ({len(cell) - CELL_MAX:,} characters more)"
 
 
 def _fitting(result: Tabular, shown: list[int], width: int) -> tuple[list[int],

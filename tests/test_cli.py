@@ -208,6 +208,23 @@ def test_a_wide_terminal_shows_every_column(built: Path) -> None:
         assert name in table.splitlines()[0]
 
 
+def test_a_table_cuts_a_long_list_and_csv_keeps_it_whole() -> None:
+    from kg.store import Cell, QueryResult
+
+    ids = " ".join(f"notice-{n:06d}" for n in range(2_000))  # 28,000 characters
+    answer = QueryResult(["regulation_label", "notices", "notice_ids"], [[
+        Cell("literal", "中华人民共和国会计法", None),
+        Cell("literal", "2000", None), Cell("literal", ids, None)]])
+    table = render(answer, "table", width=100)
+    assert len(table) < 3_000
+    assert "notice-000000" in table and "more)" in table
+    assert "long cells cut: --format csv or json gives them whole" in table
+    assert ids in render(answer, "csv")
+    # A cell within the limit is shown as it is, and nothing is said.
+    short = QueryResult(["notice_ids"], [[Cell("literal", "notice-1 notice-2", None)]])
+    assert "cut" not in render(short, "table")
+
+
 def _json(*args: str) -> object:
     result = kg(*args, "--format", "json")
     assert result.exit_code == 0, result.output
