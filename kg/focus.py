@@ -75,8 +75,9 @@ def regulation_focus(corpus: Corpus, targets: list[str], max_nodes: int
     notices = {n.iri: n for t in targets for n in corpus.citing.get(t, [])}
     for notice in sorted(notices.values(), key=lambda n: n.id):
         ranks.setdefault(notice.iri, (1, "notice"))
+        items = corpus.link_items(notice)
         for source, _, _ in mentions(notice, targets):
-            item = notice.link_items.get(source)
+            item = items.get(source)
             if source == notice.iri or item is None:
                 continue
             ranks.setdefault(source, (2, item.kind))

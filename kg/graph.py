@@ -24,6 +24,7 @@ from kg.graphexport import export_graphml as export_graphml
 from kg.pagedata import (
     REGULATION_LINKS,
     Corpus,
+    LinkItem,
     NoticeData,
     NoticeRow,
     tail,
@@ -307,7 +308,8 @@ def regulation_graph(corpus: Corpus, targets: list[str],
     for notice in sorted(notices.values(), key=lambda n: n.id):
         if kept is None or notice.iri in kept:
             _add_notice(graph, notice.row, rank=1)
-        _add_mentions(graph, notice, mentions(notice, targets), kept)
+        _add_mentions(graph, notice, corpus.link_items(notice),
+                      mentions(notice, targets), kept)
     return graph
 
 
@@ -319,9 +321,11 @@ def mentions(notice: NoticeData, targets: list[str]) -> list[tuple[str, str, str
 
 
 def _add_mentions(graph: nx.MultiDiGraph, notice: NoticeData,
-                  links: list[tuple[str, str, str]], kept: set[str] | None) -> None:
-    """The items of `notice` that mention a regulation (`links`), with the
-    problems they address, as `regulation_graph` shows them."""
+                  items: dict[str, LinkItem], links: list[tuple[str, str, str]],
+                  kept: set[str] | None) -> None:
+    """The items of `notice` that mention a regulation (`links`, described
+    by `items`), with the problems they address, as `regulation_graph` shows
+    them."""
     def add(iri: str, kind: str, label: str, rank: int) -> None:
         if kept is None or iri in kept:
             _add(graph, iri, kind, label, notice=notice.id, rank=rank)
@@ -334,7 +338,7 @@ def _add_mentions(graph: nx.MultiDiGraph, notice: NoticeData,
         if source == notice.iri:
             edge(notice.iri, regulation, "cites")
             continue
-        item = notice.link_items.get(source)
+        item = items.get(source)
         if item is None:
             continue
         add(source, item.kind, item.label, 2)

@@ -20,11 +20,11 @@ import dataclasses
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
-from kg.pagedata import Finding, Measure, NoticeData, PersonNode
+from kg.pagedata import Finding, LinkItem, Measure, NoticeData, PersonNode
 from kg.pageinputs import code_digest
 
 CACHE_FILE: Final = ".kg-pages.sqlite"
@@ -72,11 +72,21 @@ class PageCache:
                            (version,))
         return db
 
-    def summaries(self) -> dict[str, tuple[str, NoticeData]]:
-        """Notice id → (stamp, summary) of every notice read last time."""
-        return {notice_id: (stamp, pickle.loads(summary))
-                for notice_id, stamp, summary in self._db.execute(
-                    "SELECT id, stamp, summary FROM notice")}
+    def summaries(self) -> Iterator[tuple[str, str, NoticeData]]:
+        """(notice id, stamp, summary) of every notice read last time, one at
+        a time (the caller keeps what it needs of each)."""
+        for notice_id, stamp, summary in self._db.execute(
+                "SELECT id, stamp, summary FROM notice"):
+            yield notice_id, stamp, pickle.loads(summary)
+
+    def link_items(self, notice_id: str) -> dict[str, LinkItem]:
+        """The link items of the notice's summary."""
+        row = self._db.execute("SELECT summary FROM notice WHERE id = ?",
+                               (notice_id,)).fetchone()
+        if row is None:
+            raise KeyError(notice_id)
+        items: dict[str, LinkItem] = pickle.loads(row[0]).link_items
+        return items
 
     def put(self, rows: Iterable[Row]) -> None:
         """Remember notices read whole, each as its `cache_row`."""

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 import pyoxigraph
@@ -194,6 +195,45 @@ class NoticeData:
         return {problem: len(measures) for problem, measures in counts.items()}
 
 
+class RegulationTable:
+    """The regulations' labels and kinds folded over notices one at a time
+    (`Corpus.regulation_labels` says which label and kind are kept)."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, str] = {}
+        self._kinds: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def add(self, notice: NoticeData) -> None:
+        labels, kinds = self._labels, self._kinds
+        for iri, (label, kind) in notice.regulation_labels.items():
+            if iri not in labels or label < labels[iri]:
+                labels[iri] = label
+            if kind is not None:
+                kinds[iri][kind] += 1
+
+    def labels(self) -> dict[str, tuple[str, str | None]]:
+        kinds = self._kinds
+        return {iri: (label, min(kinds[iri].items(), key=lambda k: (-k[1], k[0]))[0]
+                      if kinds[iri] else None)
+                for iri, label in self._labels.items()}
+
+
+def lean(summary: NoticeData, regulations: RegulationTable) -> NoticeData:
+    """`summary` folded into `regulations`, then without its regulations'
+    labels and its link items (a regulation page reads those back from the
+    cache: `Corpus.link_items`), and with the IRIs many notices repeat made
+    one string each: what the site keeps of a notice while it writes."""
+    regulations.add(summary)
+    summary.regulation_labels = {}
+    summary.regulation_names = {}
+    summary.link_items = {}
+    summary.links = {(source, intern(relation), intern(regulation))
+                     for source, relation, regulation in summary.links}
+    summary.subjects = {(problem, intern(category))
+                        for problem, category in summary.subjects}
+    return summary
+
+
 class Corpus:
     """The store opened once, and the notices read from their graphs."""
 
@@ -205,21 +245,39 @@ class Corpus:
         self.cache: PageCache | None = None
         self.stamps: dict[str, str] = {}
         self._wholes: dict[str, NoticeData] = {}
+        self._items: dict[str, dict[str, LinkItem]] = {}
+        self._lean = False
 
     @classmethod
     def of(cls, store_dir: Path, notices: Iterable[NoticeData],
            cache: PageCache | None = None,
-           stamps: dict[str, str] | None = None) -> Corpus:
+           stamps: dict[str, str] | None = None,
+           regulations: RegulationTable | None = None) -> Corpus:
         """A corpus of notices gathered already (by `gather_notices`, in
         worker processes, or summaries from `cache`), sorted by id; `stamps`
         (notice id → `file_stamp` of its Turtle file) say which were read
-        from which file."""
+        from which file. With `regulations`, the table the notices' labels
+        were folded into before `lean` dropped them (and their link items,
+        which `link_items` reads back from `cache`)."""
         corpus = cls(store_dir)
         corpus.__dict__["notices"] = {
             notice.iri: notice for notice in sorted(notices, key=lambda n: n.id)}
         corpus.cache = cache
         corpus.stamps = stamps or {}
+        if regulations is not None:
+            assert cache is not None  # the link items are read back from it
+            corpus.__dict__["regulation_labels"] = regulations.labels()
+            corpus._lean = True
         return corpus
+
+    def link_items(self, notice: NoticeData) -> dict[str, LinkItem]:
+        """The link items of `notice` (`NoticeData.link_items`)."""
+        if not self._lean:
+            return notice.link_items
+        assert self.cache is not None
+        if notice.id not in self._items:
+            self._items[notice.id] = self.cache.link_items(notice.id)
+        return self._items[notice.id]
 
     def whole(self, notice: NoticeData) -> NoticeData:
         """`notice` with its findings, measures, persons and spans."""
@@ -231,8 +289,10 @@ class Corpus:
         return self._wholes[notice.iri]
 
     def forget_wholes(self) -> None:
-        """Let go of the notices `whole` read (their summaries stay)."""
+        """Let go of the notices `whole` read and the link items
+        `link_items` read (the summaries stay)."""
         self._wholes.clear()
+        self._items.clear()
 
     def close(self) -> None:
         """Let go of the store (what was read stays). Not `Store.close`,
@@ -312,17 +372,10 @@ class Corpus:
         least is taken, and the kind most graphs give (notices can file a
         local document under different kinds), so that the choice does not
         depend on the order of the notices."""
-        labels: dict[str, str] = {}
-        kinds: dict[str, Counter[str]] = defaultdict(Counter)
+        table = RegulationTable()
         for notice in self.notices.values():
-            for iri, (label, kind) in notice.regulation_labels.items():
-                if iri not in labels or label < labels[iri]:
-                    labels[iri] = label
-                if kind is not None:
-                    kinds[iri][kind] += 1
-        return {iri: (label, min(kinds[iri].items(), key=lambda k: (-k[1], k[0]))[0]
-                      if kinds[iri] else None)
-                for iri, label in labels.items()}
+            table.add(notice)
+        return table.labels()
 
     @cached_property
     def regulation_names(self) -> dict[str, list[str]]:

@@ -45,7 +45,13 @@ from kg.graph import (
     regulation_rows,
 )
 from kg.pagecache import PageCache, Row, cache_row
-from kg.pagedata import file_stamp, gather_notices, notice_file
+from kg.pagedata import (
+    RegulationTable,
+    file_stamp,
+    gather_notices,
+    lean,
+    notice_file,
+)
 from kg.pageinputs import page_inputs
 from kg.sitejobs import run_jobs
 from kg.store import atomic_path
@@ -211,24 +217,24 @@ def _gather(store_dir: Path, cache: PageCache, jobs: int) -> Corpus:
     """The corpus of the store: each notice from the cache when its Turtle
     file is the one it was read from, else read again (by `jobs` processes)."""
     listing = Corpus(store_dir).listing()
-    cached = cache.summaries()
+    iris = {notice_id: iri for iri, notice_id in listing}
     stamps = {notice_id: file_stamp(notice_file(store_dir, notice_id))
               for _, notice_id in listing}
-    kept, todo = [], []
-    for iri, notice_id in listing:
-        stamp, summary = cached.get(notice_id, ("", None))
-        if summary is not None and stamp and stamp == stamps[notice_id] \
-                and summary.iri == iri:
-            kept.append(summary)
-        else:
-            todo.append((iri, notice_id))
+    regulations = RegulationTable()
+    kept = [lean(summary, regulations)
+            for notice_id, stamp, summary in cache.summaries()
+            if stamp and stamp == stamps.get(notice_id)
+            and summary.iri == iris[notice_id]]
+    done = {summary.id for summary in kept}
+    todo = [(iri, notice_id) for iri, notice_id in listing if notice_id not in done]
     # Each chunk stored as it comes: the details of the whole corpus are
     # never held here at once.
     for part in run_jobs(_read, (store_dir, stamps), _chunks(todo, 32), jobs):
         cache.put(part)
-        kept.extend(pickle.loads(summary) for _, _, summary, _ in part)
-    cache.keep_only({notice_id for _, notice_id in listing})
-    return Corpus.of(store_dir, kept, cache, stamps)
+        kept.extend(lean(pickle.loads(summary), regulations)
+                    for _, _, summary, _ in part)
+    cache.keep_only(set(iris))
+    return Corpus.of(store_dir, kept, cache, stamps, regulations)
 
 
 def _read(files: tuple[Path, dict[str, str]], listing: list[tuple[str, str]]
