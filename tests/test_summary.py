@@ -202,26 +202,27 @@ def test_the_build_activity_generated_the_summary_graph(tmp_path: Path) -> None:
     assert bool(answer)
 
 
-def category_counts(out: Path) -> dict[str, tuple[int, int]]:
-    """The category summary graph: category IRI → (notices, problems)."""
+def _counts(out: Path, where: str) -> dict[str, tuple[int, int]]:
+    """?c → (?n, ?p) of a SELECT over the build's store."""
     store = ox.Store.read_only(str(out / "store"))
     rows = store.query(
         "PREFIX kg: <https://w3id.org/kg-inspection/ontology#> "
-        "SELECT ?c ?n ?p WHERE { GRAPH <https://w3id.org/kg-inspection/summary/"
-        "categories> { ?u a kg:CategoryUsage ; kg:category ?c ; kg:noticeCount ?n ;"
-        " kg:problemsFound ?p } }")
+        "PREFIX dcterms: <http://purl.org/dc/terms/> " + where)
     return {r["c"].value: (int(r["n"].value), int(r["p"].value)) for r in rows}
+
+
+def category_counts(out: Path) -> dict[str, tuple[int, int]]:
+    """The category summary graph: category IRI → (notices, problems)."""
+    return _counts(out, "SELECT ?c ?n ?p WHERE { GRAPH <https://w3id.org/"
+                        "kg-inspection/summary/categories> { ?u a kg:CategoryUsage ;"
+                        " kg:category ?c ; kg:noticeCount ?n ; kg:problemsFound ?p } }")
 
 
 def counted_over_the_notice_graphs(out: Path) -> dict[str, tuple[int, int]]:
     """The same figures counted over every problem of every notice graph."""
-    store = ox.Store.read_only(str(out / "store"))
-    rows = store.query(
-        "PREFIX kg: <https://w3id.org/kg-inspection/ontology#> "
-        "PREFIX dcterms: <http://purl.org/dc/terms/> "
-        "SELECT ?c (COUNT(DISTINCT ?g) AS ?n) (COUNT(?problem) AS ?p) WHERE { "
-        "GRAPH ?g { ?problem a kg:Problem ; dcterms:subject ?c } } GROUP BY ?c")
-    return {r["c"].value: (int(r["n"].value), int(r["p"].value)) for r in rows}
+    return _counts(out, "SELECT ?c (COUNT(DISTINCT ?g) AS ?n) (COUNT(?problem) AS ?p)"
+                        " WHERE { GRAPH ?g { ?problem a kg:Problem ;"
+                        " dcterms:subject ?c } } GROUP BY ?c")
 
 
 def test_category_summary_counts_every_notice_after_rebuilds_and_orphans(
