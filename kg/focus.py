@@ -2,8 +2,8 @@
 (`kg view --regulation`, `--category`, and their site pages), cut to
 `max_nodes` nodes, the focus first, then its notices, then the items
 nearest to it. The cut is worked out from the gathered summaries before the
-graph is built (`regulation_focus`, `category_focus`), so a focus that many
-notices share reads whole only the notices whose items the page keeps."""
+graph is built (`regulation_focus`, `category_focus`), from what the
+notices' summaries keep of their items, so no notice is read whole."""
 
 from __future__ import annotations
 

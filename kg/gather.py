@@ -118,6 +118,9 @@ def notice_data(iri: str, triples: Iterable[Triple]) -> NoticeData | None:
             notice.announced[tail(kind).replace("-", "_")] = int(value)
     notice.spans = _spans(graph, graph.one(iri, _FULL_TEXT) or "")
     notice.link_items = _link_items(notice)
+    known, counts = notice.by_iri, notice.measure_counts
+    notice.problem_facts = {problem: (known[problem].label, counts.get(problem, 0))
+                            for problem, _ in notice.subjects if problem in known}
     notice.findings.sort(key=lambda f: (_path_key(f.path), f.problem, f.iri))
     notice.measures.sort(key=lambda m: (_span_start(notice, m.iri), m.iri))
     return notice

@@ -356,8 +356,8 @@ def _add_mentions(graph: nx.MultiDiGraph, notice: NoticeData,
 def category_graph(corpus: Corpus, targets: list[str],
                    kept: set[str] | None = None) -> nx.MultiDiGraph:
     """The categories `targets` with their problems and the problems'
-    notices; read from the gathered notices only. With `kept`, only those
-    nodes (and the edges between them)."""
+    notices; read from the notices' summaries (`problem_facts`) only. With
+    `kept`, only those nodes (and the edges between them)."""
     labels = corpus.category_labels
     graph = nx.MultiDiGraph()
     for target in targets:
@@ -368,10 +368,9 @@ def category_graph(corpus: Corpus, targets: list[str],
                 _add_notice(graph, notice.row, rank=1)
             if kept is not None and problem not in kept:
                 continue
-            whole = corpus.whole(notice)
-            _add(graph, problem, "problem", whole.by_iri[problem].label,
-                 notice=notice.id, rank=2,
-                 facts={"整改措施 measures": whole.measure_counts.get(problem, 0)})
+            label, measures = notice.problem_facts[problem]
+            _add(graph, problem, "problem", label, notice=notice.id, rank=2,
+                 facts={"整改措施 measures": measures})
             if notice.iri in graph:
                 graph.add_edge(notice.iri, problem, label="has_problem")
             if target in graph:

@@ -150,6 +150,10 @@ class NoticeData:
     # The measures and problems that mention a regulation, by IRI: what a
     # regulation's page shows of them, kept in the summary (kg.pagecache).
     link_items: dict[str, LinkItem] = field(default_factory=dict)
+    # Problem IRI → (label, how many measures address it) of each problem
+    # filed under a category: what a category's page shows of it, kept in
+    # the summary so that the page reads no notice whole.
+    problem_facts: dict[str, tuple[str, int]] = field(default_factory=dict)
     # False for a summary (kg.pagecache): findings, measures, persons and
     # spans left out; `Corpus.whole` gives the notice with them.
     complete: bool = True
