@@ -5,10 +5,11 @@ changed.
 For each notice: the stamp of the Turtle file it was read from (inode, size,
 modification time: a build replaces a notice's file whenever its graph
 changes), its summary (what the index, the overview and the lists of the
-regulation and category pages read) and its detail (findings, measures,
-persons, spans: what its own page and the graphs of the focus pages read),
-each pickled. For each page: the digest of its inputs, so a page whose
-inputs are those it was rendered from is not rendered again.
+regulation and category pages read), its detail (findings, measures,
+persons, spans: what its own page reads) and its link items (what a
+regulation's page shows of the items that mention it), each pickled. For
+each page: the digest of its inputs, so a page whose inputs are those it was
+rendered from is not rendered again.
 
 The file is a cache: when it is missing or unreadable the site is read and
 rendered whole, and the file is made again.
@@ -28,12 +29,13 @@ from kg.pagedata import Finding, LinkItem, Measure, NoticeData, PersonNode
 from kg.pageinputs import code_digest
 
 CACHE_FILE: Final = ".kg-pages.sqlite"
-FORMAT: Final = "3"
-Row = tuple[str, str, bytes, bytes]  # id, stamp, summary, detail
+FORMAT: Final = "4"
+Row = tuple[str, str, bytes, bytes, bytes]  # id, stamp, summary, detail, items
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notice (id TEXT PRIMARY KEY, stamp TEXT NOT NULL,
-                                   summary BLOB NOT NULL, detail BLOB NOT NULL);
+                                   summary BLOB NOT NULL, detail BLOB NOT NULL,
+                                   items BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS page (path TEXT PRIMARY KEY, inputs TEXT NOT NULL);
 """
 
@@ -65,8 +67,10 @@ class PageCache:
         version = f"{FORMAT}:{code_digest()}"
         row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         if row is None or row[0] != version:
+            # Dropped rather than emptied: an older format's has other columns.
+            db.execute("DROP TABLE notice")
+            db.executescript(_SCHEMA)
             with db:
-                db.execute("DELETE FROM notice")
                 db.execute("DELETE FROM page")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
                            (version,))
@@ -80,19 +84,19 @@ class PageCache:
             yield notice_id, stamp, pickle.loads(summary)
 
     def link_items(self, notice_id: str) -> dict[str, LinkItem]:
-        """The link items of the notice's summary."""
-        row = self._db.execute("SELECT summary FROM notice WHERE id = ?",
+        """The link items of the notice (`NoticeData.link_items`)."""
+        row = self._db.execute("SELECT items FROM notice WHERE id = ?",
                                (notice_id,)).fetchone()
         if row is None:
             raise KeyError(notice_id)
-        items: dict[str, LinkItem] = pickle.loads(row[0]).link_items
+        items: dict[str, LinkItem] = pickle.loads(row[0])
         return items
 
     def put(self, rows: Iterable[Row]) -> None:
         """Remember notices read whole, each as its `cache_row`."""
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?)",
-                                 rows)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?, ?)", rows)
 
     def keep_only(self, ids: set[str]) -> None:
         gone = [(i,) for (i,) in self._db.execute("SELECT id FROM notice")
@@ -128,10 +132,15 @@ class PageCache:
 
 def cache_row(stamp: str, notice: NoticeData) -> Row:
     """What the cache keeps of a notice read whole from a file of `stamp`:
-    its id, the stamp, its summary and its detail pickled (made by the
-    process that read it, so the writing one only stores it)."""
-    return (notice.id, stamp, pickle.dumps(summary_of(notice), protocol=5),
-            pickle.dumps(_detail(notice), protocol=5))
+    its id, the stamp, its summary, its detail and its link items pickled
+    (made by the process that read it, so the writing one only stores it).
+    The link items apart: the site reads them back a notice at a time
+    (`kg.pagedata.lean`), and unpickled alone they cost a fifth."""
+    summary = summary_of(notice)
+    summary.link_items = {}
+    return (notice.id, stamp, pickle.dumps(summary, protocol=5),
+            pickle.dumps(_detail(notice), protocol=5),
+            pickle.dumps(notice.link_items, protocol=5))
 
 
 def _detail(notice: NoticeData) -> tuple[object, ...]:

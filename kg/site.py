@@ -231,8 +231,7 @@ def _gather(store_dir: Path, cache: PageCache, jobs: int) -> Corpus:
     # never held here at once.
     for part in run_jobs(_read, (store_dir, stamps), _chunks(todo, 32), jobs):
         cache.put(part)
-        kept.extend(lean(pickle.loads(summary), regulations)
-                    for _, _, summary, _ in part)
+        kept.extend(lean(pickle.loads(row[2]), regulations) for row in part)
     cache.keep_only(set(iris))
     return Corpus.of(store_dir, kept, cache, stamps, regulations)
 
