@@ -75,7 +75,7 @@ def regulation_focus(corpus: Corpus, targets: list[str], max_nodes: int
     notices = {n.iri: n for t in targets for n in corpus.citing.get(t, [])}
     for notice in sorted(notices.values(), key=lambda n: n.id):
         ranks.setdefault(notice.iri, (1, "notice"))
-        items = corpus.link_items(notice)
+        items = corpus.link_items(notice, targets)
         for source, _, _ in mentions(notice, targets):
             item = items.get(source)
             if source == notice.iri or item is None:

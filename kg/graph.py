@@ -308,7 +308,7 @@ def regulation_graph(corpus: Corpus, targets: list[str],
     for notice in sorted(notices.values(), key=lambda n: n.id):
         if kept is None or notice.iri in kept:
             _add_notice(graph, notice.row, rank=1)
-        _add_mentions(graph, notice, corpus.link_items(notice),
+        _add_mentions(graph, notice, corpus.link_items(notice, targets),
                       mentions(notice, targets), kept)
     return graph
 

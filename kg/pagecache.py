@@ -29,13 +29,17 @@ from kg.pagedata import Finding, LinkItem, Measure, NoticeData, PersonNode
 from kg.pageinputs import code_digest
 
 CACHE_FILE: Final = ".kg-pages.sqlite"
-FORMAT: Final = "4"
-Row = tuple[str, str, bytes, bytes, bytes]  # id, stamp, summary, detail, items
+FORMAT: Final = "5"
+# id, stamp, summary, detail, and (regulation IRI, its link items) pairs
+Row = tuple[str, str, bytes, bytes, list[tuple[str, bytes]]]
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notice (id TEXT PRIMARY KEY, stamp TEXT NOT NULL,
-                                   summary BLOB NOT NULL, detail BLOB NOT NULL,
-                                   items BLOB NOT NULL);
+                                   summary BLOB NOT NULL, detail BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS link (regulation TEXT NOT NULL, notice TEXT NOT NULL,
+                                 items BLOB NOT NULL,
+                                 PRIMARY KEY (regulation, notice));
+CREATE INDEX IF NOT EXISTS link_notice ON link (notice);
 CREATE TABLE IF NOT EXISTS page (path TEXT PRIMARY KEY, inputs TEXT NOT NULL);
 """
 
@@ -68,7 +72,7 @@ class PageCache:
         row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         if row is None or row[0] != version:
             # Dropped rather than emptied: an older format's has other columns.
-            db.execute("DROP TABLE notice")
+            db.executescript("DROP TABLE notice; DROP TABLE IF EXISTS link;")
             db.executescript(_SCHEMA)
             with db:
                 db.execute("DELETE FROM page")
@@ -83,26 +87,35 @@ class PageCache:
                 "SELECT id, stamp, summary FROM notice"):
             yield notice_id, stamp, pickle.loads(summary)
 
-    def link_items(self, notice_id: str) -> dict[str, LinkItem]:
-        """The link items of the notice (`NoticeData.link_items`)."""
-        row = self._db.execute("SELECT items FROM notice WHERE id = ?",
-                               (notice_id,)).fetchone()
-        if row is None:
-            raise KeyError(notice_id)
-        items: dict[str, LinkItem] = pickle.loads(row[0])
-        return items
+    def link_items(self, regulations: list[str]) -> dict[str, dict[str, LinkItem]]:
+        """Notice id → the link items (`NoticeData.link_items`) of its items
+        that mention one of `regulations`: one query for a regulation's page."""
+        found: dict[str, dict[str, LinkItem]] = {}
+        for regulation in regulations:
+            for notice_id, items in self._db.execute(
+                    "SELECT notice, items FROM link WHERE regulation = ?",
+                    (regulation,)):
+                found.setdefault(notice_id, {}).update(pickle.loads(items))
+        return found
 
     def put(self, rows: Iterable[Row]) -> None:
         """Remember notices read whole, each as its `cache_row`."""
+        rows = list(rows)
         with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?)",
+                                 [row[:4] for row in rows])
+            self._db.executemany("DELETE FROM link WHERE notice = ?",
+                                 [(row[0],) for row in rows])
+            self._db.executemany("INSERT INTO link VALUES (?, ?, ?)",
+                                 [(regulation, row[0], items) for row in rows
+                                  for regulation, items in row[4]])
 
     def keep_only(self, ids: set[str]) -> None:
         gone = [(i,) for (i,) in self._db.execute("SELECT id FROM notice")
                 if i not in ids]
         with self._db:
             self._db.executemany("DELETE FROM notice WHERE id = ?", gone)
+            self._db.executemany("DELETE FROM link WHERE notice = ?", gone)
 
     def whole(self, summary: NoticeData) -> NoticeData:
         """The notice of `summary` with its detail."""
@@ -132,15 +145,21 @@ class PageCache:
 
 def cache_row(stamp: str, notice: NoticeData) -> Row:
     """What the cache keeps of a notice read whole from a file of `stamp`:
-    its id, the stamp, its summary, its detail and its link items pickled
-    (made by the process that read it, so the writing one only stores it).
-    The link items apart: the site reads them back a notice at a time
-    (`kg.pagedata.lean`), and unpickled alone they cost a fifth."""
+    its id, the stamp, its summary, its detail and its link items by the
+    regulation they mention, pickled (made by the process that read it, so
+    the writing one only stores it). The link items apart: a regulation's
+    page reads back only those that mention it (`kg.pagedata.lean`)."""
     summary = summary_of(notice)
     summary.link_items = {}
+    by_regulation: dict[str, dict[str, LinkItem]] = {}
+    for source, _, regulation in notice.links:
+        item = notice.link_items.get(source)
+        if item is not None:
+            by_regulation.setdefault(regulation, {})[source] = item
     return (notice.id, stamp, pickle.dumps(summary, protocol=5),
             pickle.dumps(_detail(notice), protocol=5),
-            pickle.dumps(notice.link_items, protocol=5))
+            [(regulation, pickle.dumps(items, protocol=5))
+             for regulation, items in sorted(by_regulation.items())])
 
 
 def _detail(notice: NoticeData) -> tuple[object, ...]:

@@ -249,7 +249,7 @@ class Corpus:
         self.cache: PageCache | None = None
         self.stamps: dict[str, str] = {}
         self._wholes: dict[str, NoticeData] = {}
-        self._items: dict[str, dict[str, LinkItem]] = {}
+        self._items: dict[tuple[str, ...], dict[str, dict[str, LinkItem]]] = {}
         self._lean = False
 
     @classmethod
@@ -274,14 +274,17 @@ class Corpus:
             corpus._lean = True
         return corpus
 
-    def link_items(self, notice: NoticeData) -> dict[str, LinkItem]:
-        """The link items of `notice` (`NoticeData.link_items`)."""
+    def link_items(self, notice: NoticeData, regulations: list[str]
+                   ) -> dict[str, LinkItem]:
+        """The link items of `notice` (`NoticeData.link_items`), at least
+        those of its items that mention one of `regulations`."""
         if not self._lean:
             return notice.link_items
         assert self.cache is not None
-        if notice.id not in self._items:
-            self._items[notice.id] = self.cache.link_items(notice.id)
-        return self._items[notice.id]
+        key = tuple(regulations)
+        if key not in self._items:
+            self._items[key] = self.cache.link_items(regulations)
+        return self._items[key].get(notice.id, {})
 
     def whole(self, notice: NoticeData) -> NoticeData:
         """`notice` with its findings, measures, persons and spans."""
