@@ -23,6 +23,7 @@ import hashlib
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Final, Generic, TypeVar
 
 from pyoxigraph import NamedNode
@@ -74,10 +75,13 @@ ORGANIZATION_KIND_SLUGS: Final[dict[str, str]] = {
 COUNT_KEYS: Final = tuple(key.value for key in CountKey)
 
 
+@lru_cache(maxsize=8192)
 def _segment(text: str) -> str:
     """`text` as one IRI path segment (RFC 3987 §2.2): unreserved ASCII and
     `ucschar` kept as they are (Chinese stays readable), everything else —
-    space, ``/``, ``?``, ``#``, ``%``, controls — percent-encoded as UTF-8."""
+    space, ``/``, ``?``, ``#``, ``%``, controls — percent-encoded as UTF-8.
+    Kept for the next call: a notice asks for some 400 segments, most of them
+    again (paths, category ids), and the loop below was a tenth of its RDF."""
     text = unicodedata.normalize("NFC", text)
     if not text:
         raise ValueError("an IRI path segment cannot be empty")
