@@ -38,15 +38,7 @@ def digest(paths: Sequence[Path]) -> str:
 def worker_modules() -> list[Path]:
     """The files of kg.buildworker and of every kg module it imports, at any
     depth, sorted."""
-    seen: set[Path] = set()
-    pending = [_WORKER]
-    while pending:
-        path = _module_file(pending.pop())
-        if path is None or path in seen:
-            continue
-        seen.add(path)
-        pending += _imported(path)
-    return sorted(seen)
+    return reachable_modules(_WORKER)
 
 
 def reachable_modules(module: str) -> list[Path]:
