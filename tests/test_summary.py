@@ -156,13 +156,18 @@ def build(folder: Path, out: Path, *, prune: bool = False) -> None:
     )
 
 
+def built_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the examples (the folder), built once (the build folder)."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(EXAMPLES, folder)
+    build(folder, out)
+    return folder, out
+
+
 def test_a_rebuild_updates_the_summary_of_changed_regulations_to_a_fresh_builds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "in"
-    shutil.copytree(EXAMPLES, folder)
-    out = tmp_path / "out"
-    build(folder, out)
+    folder, out = built_copy(tmp_path)
     before = summary_triples(out)
     # Rewrite only the usages of regulations whose citations changed, however
     # many changed: the path a one-file rebuild takes.
@@ -228,10 +233,7 @@ def counted_over_the_notice_graphs(out: Path) -> dict[str, tuple[int, int]]:
 def test_category_summary_counts_every_notice_after_rebuilds_and_orphans(
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "in"
-    shutil.copytree(EXAMPLES, folder)
-    out = tmp_path / "out"
-    build(folder, out)
+    folder, out = built_copy(tmp_path)
     first = category_counts(out)
     assert first == counted_over_the_notice_graphs(out)
     assert len(first) >= 10 and max(n for n, _ in first.values()) >= 3
