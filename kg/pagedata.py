@@ -387,6 +387,8 @@ class Corpus:
     @cached_property
     def regulation_names(self) -> dict[str, list[str]]:
         """IRI → every label (canonical and as written) of each regulation."""
+        # `lean` drops them: the site, which makes a lean corpus, never asks.
+        assert not self._lean, "a lean corpus keeps no regulation names"
         names: dict[str, set[str]] = defaultdict(set)
         for notice in self.notices.values():
             for iri, labels in notice.regulation_names.items():
