@@ -37,10 +37,15 @@ def lines_holding(
         pos = last + 1
 
 
+# What in a regex could match a line break.
+_CROSSES_LINES = re.compile(r"\\[sSnDW]|\[\^|(?<!\\)\.")
+
+
 def literal_anchor(pattern: str) -> str | None:
     """The longest run of Han characters a match of the regex `pattern` must
-    hold: its text outside optional groups; None where it has none (a pattern
-    that cannot be anchored is scanned whole).
+    hold: its text outside optional groups; None where it has none, or where
+    a match could run across a line break (``\\s``, ``.``, ``[^…]``), since
+    only lines are scanned: such a pattern is scanned whole.
 
     >>> literal_anchor("(?:重大事项)?请示报告(?:制度)?")
     '请示报告'
@@ -52,7 +57,11 @@ def literal_anchor(pattern: str) -> str | None:
     True
     >>> literal_anchor("纪律|规矩") is None
     True
+    >>> literal_anchor(r"三重一大\\s?事项") is None
+    True
     """
+    if _CROSSES_LINES.search(pattern):
+        return None
     required = re.sub(r"\[[^\]]*\]|\\.", " ", pattern)  # classes, escapes
     # A character that may be absent (X? X* X{0,n}), a lookaround (?=…) (?!…).
     required = re.sub(r"[^()](?:[?*]|\{0?,)|\(\?<?[=!][^()]*\)", " ", required)

@@ -338,17 +338,13 @@ def _rules() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str] | None]:
         regex = _QUOTED.sub(_ANY_QUOTES, pattern)
         alternatives.append(f"(?P<{name}>{regex})")
         canonicals[name] = canonical
-        anchor = None if _CROSSES_LINES.search(pattern) else literal_anchor(pattern)
+        anchor = literal_anchor(pattern)
         if anchors is not None and anchor is not None:
             anchors.append(re.escape(anchor))
         else:
             anchors = None
     lines = re.compile("|".join(anchors)) if anchors else None
     return re.compile("|".join(alternatives)), canonicals, lines
-
-
-# What in a row's regex could match a line break.
-_CROSSES_LINES = re.compile(r"\\[sSnDW]|\[\^|(?<!\\)\.")
 
 
 def _rule_rows() -> Iterator[tuple[str, str]]:
