@@ -190,7 +190,7 @@ def query(
 ) -> None:
     """Run the named query NAME: regulations, categories, inspections,
     measures, enacted or timeline (kg/queries/NAME.rq)."""
-    from kg.queries import for_embedded_store, query_text, run_named
+    from kg.queries import run_named, text_to_run
     from kg.tables import left_out_note, render
 
     params = {
@@ -201,8 +201,7 @@ def query(
         "limit": limit,
     }
     if explain:
-        text = query_text(name, **params)
-        click.echo(text if endpoint else for_embedded_store(text), err=True)
+        click.echo(text_to_run(name, endpoint, **params), err=True)
     answer = run_named(name, store_dir=out / "store", endpoint=endpoint,
                        timeout=timeout, **params)
     click.echo(render(answer, fmt, more=answer.more, width=_terminal_width()))

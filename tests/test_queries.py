@@ -700,10 +700,11 @@ def test_server_gives_the_same_answers(build: Path, pushed: str) -> None:
 
 
 def test_the_oxigraph_fragments_are_comments_but_for_the_embedded_store() -> None:
-    from kg.queries import for_embedded_store
+    from kg.queries import text_to_run
 
     portable = query_text("categories", limit=7)
-    embedded = for_embedded_store(portable)
+    assert text_to_run("categories", "http://127.0.0.1:7878/query", limit=7) == portable
+    embedded = text_to_run("categories", None, limit=7)
     assert "LATERAL" not in portable.replace("# OXIGRAPH: LATERAL", "")
     assert embedded.count("LATERAL {") == portable.count("# OXIGRAPH: LATERAL {") >= 1
     assert "# OXIGRAPH:" not in embedded

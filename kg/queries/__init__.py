@@ -110,9 +110,11 @@ def query_text(name: str, **params: object) -> str:
     return _MARKER.sub(fill, text)
 
 
-def for_embedded_store(text: str) -> str:
-    """`text` with its ``# OXIGRAPH:`` fragments, as the embedded store runs it."""
-    return _EMBEDDED.sub(r"\g<indent>", text)
+def text_to_run(name: str, endpoint: str | None, **params: object) -> str:
+    """The text `run_named` sends: `query_text`, with its ``# OXIGRAPH:``
+    fragments where it runs on the embedded store (no `endpoint`)."""
+    text = query_text(name, **params)
+    return text if endpoint else _EMBEDDED.sub(r"\g<indent>", text)
 
 
 def run_named(
@@ -122,11 +124,8 @@ def run_named(
     """Run query `name` against the store in `store_dir`, or against the SPARQL
     query service at `endpoint` (waiting at most `timeout` seconds for its
     answer); with ``limit=N`` (N ≥ 1), the first N rows."""
-    text = query_text(name, **params)
-    if endpoint is None:
-        text = for_embedded_store(text)
-    result = run_query(text, store_dir=store_dir, endpoint=endpoint,
-                       timeout=timeout)
+    result = run_query(text_to_run(name, endpoint, **params), store_dir=store_dir,
+                       endpoint=endpoint, timeout=timeout)
     asked = params.get("limit")
     fetched = None if asked is None else _term(name, "limit", asked)
     if fetched is None:
