@@ -27,14 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where rows are made: it imports the extractors
+    from kg.rdf.answers import KeptRow
     from kg.rdf.summary import ScopedCitation
 
-# 5: a record holds its notice's category counts; 4: a record is `Record`
-# as JSON; 3: a free-form dict; 1, 2: a JSON file. A
-# cache of another format is read as lost: the store then decides what exists
-# (its notice graphs no record knows are orphans) and every input is
-# extracted again.
-FORMAT = 5
+# 6: the named queries' rows of each graph (table answers); 5: a record
+# holds its notice's category counts; 4: a record is `Record` as JSON; 3: a
+# free-form dict; 1, 2: a JSON file. A cache of another format is read as
+# lost: the store then decides what exists (its notice graphs no record knows
+# are orphans) and every input is extracted again.
+FORMAT = 6
 # The key of a record made for a notice graph the store holds and the cache
 # did not know (an orphan): no input's key starts so (see `cache_key`).
 ORPHAN_KEY = "store:"
@@ -92,6 +93,14 @@ CREATE TABLE IF NOT EXISTS citations (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS citations_by_graph ON citations (graph);
 CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY) WITHOUT ROWID;
+-- The rows each named query gives for one notice graph (kg.rdf.answers),
+-- read by kg.queries.kept in the order of the query's sort keys k1..k4.
+CREATE TABLE IF NOT EXISTS answers (
+    graph TEXT NOT NULL, query TEXT NOT NULL, k1, k2, k3, k4,
+    selectors TEXT NOT NULL, line TEXT NOT NULL, types TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_by_graph ON answers (graph);
+CREATE INDEX IF NOT EXISTS answers_in_order ON answers (query, k1, k2, k3, k4);
 """
 _COLUMNS = "key, scope, notice_id, date, label, kind, level, mentions, bare"
 
@@ -163,12 +172,21 @@ class BuildCache:
             )
 
     def save(
-        self, built: Sequence[tuple[str, Record, Sequence[ScopedCitation]]]
+        self, built: Sequence[tuple[str, Record, Sequence[ScopedCitation]]],
+        answers: Sequence[tuple[str, Sequence[KeptRow]]] = (),
     ) -> None:
         """Record inputs whose graphs are in the store, with the citations of
-        their notices (which replace those of the same graph), in one
-        transaction. The regulations whose citations change become dirty."""
+        their notices (which replace those of the same graph), and the rows
+        of the named queries of graphs (graph IRI, rows: which replace the
+        graph's), in one transaction. The regulations whose citations change
+        become dirty."""
         with self._transaction():
+            for graph, kept in answers:
+                self._db.execute("DELETE FROM answers WHERE graph = ?", (graph,))
+                self._db.executemany(
+                    "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(graph, k.query, *k.keys, k.selectors, k.line, k.types)
+                     for k in kept])
             for key, record, rows in built:
                 self._db.execute("INSERT OR REPLACE INTO inputs VALUES (?, ?)",
                                  (key, record.to_json()))
@@ -199,6 +217,8 @@ class BuildCache:
             self._db.execute("DELETE FROM live")
             self._db.executemany("INSERT INTO live VALUES (?)", [(g,) for g in graphs])
             self._drop_citations("graph NOT IN (SELECT name FROM live)", ())
+            self._db.execute("DELETE FROM answers WHERE graph NOT IN "
+                             "(SELECT name FROM live)")
             self._db.execute("DELETE FROM live")
 
     def dirty_keys(self) -> list[str]:

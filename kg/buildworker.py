@@ -18,6 +18,7 @@ from kg.export import notice_to_dict
 from kg.ingest import read_source
 from kg.link import Gazetteer
 from kg.pipeline import extract_source
+from kg.rdf.answers import KeptRow, kept_rows
 from kg.rdf.build import notice_rdf
 from kg.rdf.rows import category_counts
 from kg.rdf.summary import (
@@ -43,6 +44,7 @@ class Result:
     cacheable: bool = True  # False for internal errors: retry them next time
     citations: tuple[ScopedCitation, ...] = ()  # what it adds to the summary
     categories: tuple[tuple[str, int], ...] = ()  # (category id, problems)
+    answers: tuple[KeptRow, ...] = ()  # its rows of the named queries
 
 
 # Quads of one notice's graph: serialised three times (N-Quads, Turtle, the
@@ -95,6 +97,7 @@ def extract(path: str, sha256: str, notice_id: str) -> Result:
             citations=tuple(scoped_citations(notice.id, notice_date(notice),
                                              notice_citations(notice))),
             categories=category_counts(notice),
+            answers=tuple(kept_rows(f"<{rdf.graph}>", rdf.statements)),
         )
     except InputError as error:  # its message starts with the path: say it once
         return Result(notice_id, error=error.without_path)

@@ -174,6 +174,12 @@ def push(endpoint: str, out: Path, timeout: float) -> None:
     help="Show the first N rows; 0 shows all.",
 )
 @click.option("--explain", is_flag=True, help="Print the SPARQL that is run first.")
+@click.option(
+    "--from-store",
+    is_flag=True,
+    help="Run the SPARQL on the store even where the build kept the rows "
+    "(inspections, timeline, categories, measures, enacted).",
+)
 @_result_options
 def query(
     name: str,
@@ -183,6 +189,7 @@ def query(
     category: str | None,
     limit: int,
     explain: bool,
+    from_store: bool,
     fmt: str,
     endpoint: str | None,
     out: Path,
@@ -203,7 +210,10 @@ def query(
     if explain:
         click.echo(text_to_run(name, endpoint, **params), err=True)
     answer = run_named(name, store_dir=out / "store", endpoint=endpoint,
-                       timeout=timeout, **params)
+                       timeout=timeout, from_store=from_store, **params)
+    if explain and answer.kept:
+        click.echo("kg: answered from the rows the build kept "
+                   "(--from-store runs the SPARQL above)", err=True)
     click.echo(render(answer, fmt, more=answer.more, width=_terminal_width()))
     if answer.more and fmt in ("csv", "json"):  # their output stays pure data
         click.echo(f"kg: {left_out_note(len(answer.rows))}", err=True)

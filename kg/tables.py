@@ -80,6 +80,9 @@ def to_csv(result: Tabular) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
+    # Rows the build kept are CSV records already (kg.queries.kept).
+    if (records := getattr(result, "csv_records", None)) is not None:
+        return "\n".join([buffer.getvalue()[:-1], *records])
     for row in result.rows:
         writer.writerow(["" if cell is None else cell for cell in row])
     return buffer.getvalue().rstrip("\n")

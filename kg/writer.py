@@ -28,6 +28,7 @@ from kg.store import Store, atomic_path
 
 if TYPE_CHECKING:
     from kg.buildworker import Result
+    from kg.rdf.answers import KeptRow
     from kg.rdf.summary import ScopedCitation
 
 # N-Quads per bulk load into the store: the loader's CPU per quad falls a
@@ -90,16 +91,19 @@ def write_results(
 
 class _Batch:
     """The graphs to load in one bulk load (IRI, N-Quads), and the cache
-    records to commit once they are loaded (input key, record, citations)."""
+    records to commit once they are loaded (input key, record, citations)
+    with the graphs' rows of the named queries."""
 
     def __init__(self) -> None:
         self.graphs: list[tuple[str, bytes]] = []
         self.saved: list[tuple[str, Record, tuple[ScopedCitation, ...]]] = []
+        self.answers: list[tuple[str, tuple[KeptRow, ...]]] = []
         self.size = 0  # bytes of N-Quads
 
     def add(self, item: Input, result: Result, record: Record | None) -> None:
         if not result.error:
             self.graphs.append((result.graph, result.nquads))
+            self.answers.append((result.graph, result.answers))
             self.size += len(result.nquads)
         if record is not None:
             self.saved.append((item.key, record, result.citations))
@@ -139,7 +143,7 @@ class _Loader:
                 continue  # a batch failed: take the rest off the queue, load none
             try:
                 self._store.load_graphs(job.graphs)
-                self._cache.save(job.saved)
+                self._cache.save(job.saved, job.answers)
             except BaseException as error:  # noqa: BLE001 - raised in the main thread
                 self._error = error
 

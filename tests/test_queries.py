@@ -643,10 +643,20 @@ def test_cli_shows_the_first_100_rows_unless_told(build: Path) -> None:
 
 
 def test_cli_explain_shows_the_limit_asked(build: Path) -> None:
-    shown = _kg_query(build, "timeline", "--limit", "4", "--explain")
+    shown = _kg_query(build, "timeline", "--limit", "4", "--explain", "--from-store")
     assert shown.exit_code == 0, shown.output
     assert shown.stderr.rstrip("\n").endswith(
         "ORDER BY ?date ?step ?notice_id\nLIMIT 5")
+
+
+def test_cli_explain_says_where_kept_rows_answered(build: Path) -> None:
+    kept = _kg_query(build, "timeline", "--limit", "4", "--explain")
+    assert kept.exit_code == 0, kept.output
+    text, note = kept.stderr.rstrip("\n").rsplit("\n", 1)
+    assert text.rstrip("\n").endswith("ORDER BY ?date ?step ?notice_id\nLIMIT 5")
+    assert note.startswith("kg: answered from the rows the build kept")
+    scanned = _kg_query(build, "timeline", "--limit", "4", "--from-store")
+    assert scanned.stdout == kept.stdout
 
 
 @pytest.mark.parametrize("value", ["-1", "ten", "1.5", ""])

@@ -33,7 +33,7 @@ text must give the same answer from both.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,6 +41,7 @@ from typing import Final
 
 from kg.errors import QueryError
 from kg.model import MeasureKind, RegulationKind, Relation
+from kg.queries.kept import Kept, kept_answer
 from kg.store import QUERY_TIMEOUT, Cell, QueryResult, run_query
 from kg.vocab import iri_term, string_term
 
@@ -66,7 +67,7 @@ _EMBEDDED: Final = re.compile(r"^(?P<indent>[ \t]*)# OXIGRAPH: ", re.MULTILINE)
 class Answer:
     """The rows of a named query: every row, or the first `limit`."""
 
-    result: QueryResult
+    result: QueryResult | Kept  # Kept: the rows the build kept (kg.queries.kept)
     limit: int | None  # None: every row was asked for
     more: bool  # the query has rows past `limit`, left out of `result`
 
@@ -81,6 +82,17 @@ class Answer:
     @property
     def cells(self) -> list[list[Cell | None]]:
         return self.result.cells
+
+    @property
+    def kept(self) -> bool:
+        """Read from the rows the build kept, not by running the SPARQL."""
+        return isinstance(self.result, Kept)
+
+    @property
+    def csv_records(self) -> Sequence[str] | None:
+        """The rows as CSV records where the build kept them so (else None:
+        `kg.tables.to_csv` writes the cells)."""
+        return self.result.lines if isinstance(self.result, Kept) else None
 
 
 def query_text(name: str, **params: object) -> str:
@@ -119,18 +131,47 @@ def text_to_run(name: str, endpoint: str | None, **params: object) -> str:
 
 def run_named(
     name: str, *, store_dir: Path, endpoint: str | None = None,
-    timeout: float = QUERY_TIMEOUT, **params: object
+    timeout: float = QUERY_TIMEOUT, from_store: bool = False, **params: object
 ) -> Answer:
     """Run query `name` against the store in `store_dir`, or against the SPARQL
     query service at `endpoint` (waiting at most `timeout` seconds for its
-    answer); with ``limit=N`` (N ≥ 1), the first N rows."""
-    result = run_query(text_to_run(name, endpoint, **params), store_dir=store_dir,
-                       endpoint=endpoint, timeout=timeout)
+    answer); with ``limit=N`` (N ≥ 1), the first N rows.
+
+    On the store, the rows the build kept answer where they are current
+    (kg.queries.kept); `from_store` runs the SPARQL all the same."""
+    text = text_to_run(name, endpoint, **params)  # also checks the parameters
     asked = params.get("limit")
     fetched = None if asked is None else _term(name, "limit", asked)
+    if endpoint is None and not from_store:
+        kept = _kept(name, store_dir, fetched, params)
+        if kept is not None:
+            return _cut(kept, fetched)
+    result: QueryResult | Kept = run_query(text, store_dir=store_dir,
+                                           endpoint=endpoint, timeout=timeout)
+    return _cut(result, fetched)
+
+
+def _kept(name: str, store_dir: Path, fetched: str | None,
+          params: dict[str, object]) -> Kept | None:
+    terms = {key: _term(name, key, value) for key, value in params.items()
+             if key in ("kind", "category", "min_notices") and value is not None}
+    return kept_answer(name, store_dir.parent,
+                       limit=None if fetched is None else int(fetched),
+                       kind=terms.get("kind"), category=terms.get("category"),
+                       min_notices=(None if terms.get("min_notices") is None
+                                    else int(str(terms["min_notices"]))))
+
+
+def _cut(result: QueryResult | Kept, fetched: str | None) -> Answer:
+    """The answer of `result`, the rows SPARQL gave for a LIMIT of `fetched`
+    (one more than asked, None for all): the rows asked for, and whether
+    more were left out."""
     if fetched is None:
         return Answer(result, limit=None, more=False)
     limit = int(fetched) - 1
+    if isinstance(result, Kept):
+        return Answer(Kept(result.columns, result.lines[:limit], result.types[:limit]),
+                      limit=limit, more=len(result.lines) > limit)
     return Answer(QueryResult(result.columns, result.cells[:limit]), limit=limit,
                   more=len(result.cells) > limit)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import pyoxigraph
@@ -85,6 +85,10 @@ class NoticeRdf:
     nquads: bytes  # one statement per line, sorted
     turtle: bytes  # the same triples (kg.rdf.turtle)
     triples: int
+    # The triples themselves (N-Triples terms), for what is read off them
+    # (kg.rdf.answers); not compared, not shown.
+    statements: list[tuple[str, str, str]] = field(default_factory=list, compare=False,
+                                                   repr=False)
 
 
 def notice_rdf(notice: Notice) -> NoticeRdf:
@@ -101,6 +105,7 @@ def notice_rdf(notice: Notice) -> NoticeRdf:
         nquads="".join(f"{s} {p} {o}{tail}" for s, p, o in triples).encode("utf-8"),
         turtle=turtle(triples),
         triples=len(triples),
+        statements=triples,
     )
 
 
