@@ -94,10 +94,18 @@ CREATE TABLE IF NOT EXISTS citations (
 CREATE INDEX IF NOT EXISTS citations_by_graph ON citations (graph);
 CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY) WITHOUT ROWID;
 -- The rows each named query gives for one notice graph (kg.rdf.answers),
--- read by kg.queries.kept in the order of the query's sort keys k1..k4.
+-- read by kg.queries.kept in the order of the query's sort keys k1..k4. A
+-- graph's IRI and a row's cell types are stated once, by number: at 10,000
+-- notices there are some 960,000 rows, of a few dozen kinds of cell types.
+CREATE TABLE IF NOT EXISTS answer_graphs (
+    id INTEGER PRIMARY KEY, graph TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS answer_types (
+    id INTEGER PRIMARY KEY, types TEXT NOT NULL UNIQUE
+);
 CREATE TABLE IF NOT EXISTS answers (
-    graph TEXT NOT NULL, query TEXT NOT NULL, k1, k2, k3, k4,
-    selectors TEXT NOT NULL, line TEXT NOT NULL, types TEXT NOT NULL
+    graph INTEGER NOT NULL, query TEXT NOT NULL, k1, k2, k3, k4,
+    selectors TEXT NOT NULL, line TEXT NOT NULL, types INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS answers_by_graph ON answers (graph);
 CREATE INDEX IF NOT EXISTS answers_in_order ON answers (query, k1, k2, k3, k4);
@@ -163,6 +171,7 @@ class BuildCache:
         self._db = sqlite3.connect(path, isolation_level=None,
                                    check_same_thread=False)
         self._db.executescript(_SCHEMA)
+        self._types: dict[str, int] = {}  # answer_types, as read or written
 
     def set_meta(self, values: Mapping[str, Any]) -> None:
         with self._transaction():
@@ -182,11 +191,7 @@ class BuildCache:
         become dirty."""
         with self._transaction():
             for graph, kept in answers:
-                self._db.execute("DELETE FROM answers WHERE graph = ?", (graph,))
-                self._db.executemany(
-                    "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(graph, k.query, *k.keys, k.selectors, k.line, k.types)
-                     for k in kept])
+                self._save_answers(graph, kept)
             for key, record, rows in built:
                 self._db.execute("INSERT OR REPLACE INTO inputs VALUES (?, ?)",
                                  (key, record.to_json()))
@@ -217,8 +222,11 @@ class BuildCache:
             self._db.execute("DELETE FROM live")
             self._db.executemany("INSERT INTO live VALUES (?)", [(g,) for g in graphs])
             self._drop_citations("graph NOT IN (SELECT name FROM live)", ())
-            self._db.execute("DELETE FROM answers WHERE graph NOT IN "
-                             "(SELECT name FROM live)")
+            self._db.execute(
+                "DELETE FROM answers WHERE graph IN (SELECT id FROM answer_graphs "
+                "WHERE graph NOT IN (SELECT name FROM live))")
+            self._db.execute(
+                "DELETE FROM answer_graphs WHERE graph NOT IN (SELECT name FROM live)")
             self._db.execute("DELETE FROM live")
 
     def dirty_keys(self) -> list[str]:
@@ -258,6 +266,28 @@ class BuildCache:
 
     def close(self) -> None:
         self._db.close()
+
+    def _save_answers(self, graph: str, kept: Sequence[KeptRow]) -> None:
+        """The rows of `graph` (replacing its rows) in the transaction open."""
+        self._db.execute("INSERT OR IGNORE INTO answer_graphs (graph) VALUES (?)",
+                         (graph,))
+        (number,) = self._db.execute("SELECT id FROM answer_graphs WHERE graph = ?",
+                                     (graph,)).fetchone()
+        self._db.execute("DELETE FROM answers WHERE graph = ?", (number,))
+        self._db.executemany(
+            "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(number, k.query, *k.keys, k.selectors, k.line, self._types_id(k.types))
+             for k in kept])
+
+    def _types_id(self, types: str) -> int:
+        number = self._types.get(types)
+        if number is None:
+            self._db.execute("INSERT OR IGNORE INTO answer_types (types) VALUES (?)",
+                             (types,))
+            (number,) = self._db.execute(
+                "SELECT id FROM answer_types WHERE types = ?", (types,)).fetchone()
+            self._types[types] = number
+        return int(number)
 
     def _drop_citations(self, where: str, parameters: tuple[str, ...]) -> None:
         self._db.execute(

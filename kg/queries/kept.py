@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Final
 
 from kg.buildcache import FORMAT, ORPHAN_KEY
-from kg.rdf.answers import COUNT_CELL, KEPT_COLUMNS
+from kg.rdf.answers import COUNT_CELL, KEPT_COLUMNS, selector
 from kg.store import Cell
 
 CACHE_FILE: Final = ".kg-cache.sqlite"  # kg.build.CACHE_FILE
@@ -70,14 +70,16 @@ def kept_answer(name: str, out: Path, *, limit: int | None, kind: str | None,
         if name == "categories":
             return Kept(columns, *_categories(db, limit, min_notices))
         where, parameters = "query = ?", [name]
-        for selector, term in (("kind", kind), ("category", category)):
+        for parameter, term in (("kind", kind), ("category", category)):
             if term is not None:
                 where += " AND instr(selectors, ?) > 0"
-                parameters.append(f" {selector}={term} ")
+                parameters.append(selector(parameter, term) + " ")
         rows = db.execute(
             f"SELECT line, types FROM answers WHERE {where} "
             f"ORDER BY k1, k2, k3, k4{_limit(limit)}", parameters).fetchall()
-        return Kept(columns, [line for line, _ in rows], [types for _, types in rows])
+        types = _types(db)
+        return Kept(columns, [line for line, _ in rows],
+                    [types[number] for _, number in rows])
 
 
 def _limit(limit: int | None) -> str:
@@ -129,7 +131,12 @@ def _categories(db: sqlite3.Connection, limit: int | None, min_notices: int | No
     lines = [line.replace(COUNT_CELL, str(notices), 1).replace(COUNT_CELL,
                                                                 str(problems), 1)
              for line, _, notices, problems in rows]
-    return lines, [types for _, types, _, _ in rows]
+    types = _types(db)
+    return lines, [types[number] for _, number, _, _ in rows]
+
+
+def _types(db: sqlite3.Connection) -> dict[int, str]:
+    return dict(db.execute("SELECT id, types FROM answer_types"))
 
 
 def _cells(lines: Sequence[str], types: Sequence[str]) -> Iterator[list[Cell | None]]:
