@@ -123,11 +123,13 @@ def _usage_nodes(keys: Sequence[str]) -> dict[str, list[str]]:
             for scope, graph in SUMMARY_GRAPHS.items()}
 
 
-def quad_count(store: Store, records: Mapping[str, Record]) -> int:
-    """Quads in the store: the notice graphs' as their records say (counting
-    the whole store scans every quad), and the other graphs' counted."""
+def quad_count(store: Store, records: Mapping[str, Record],
+               graphs: Sequence[str]) -> int:
+    """Quads in the store, whose named graphs are `graphs`: the notice
+    graphs' as their records say (counting the whole store scans every
+    quad), and the other graphs' counted."""
     notice_graphs = {r.graph: r.triples for r in records.values()
                      if r.graph is not None}
-    others = [g for g in store.graphs() if g not in notice_graphs]
+    others = [g for g in graphs if g not in notice_graphs]
     return (sum(notice_graphs.values())
             + sum(store.triple_count(graph) for graph in others))
