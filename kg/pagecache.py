@@ -4,7 +4,8 @@ changed.
 
 For each notice: the stamp of the Turtle file it was read from (inode, size,
 modification time: a build replaces a notice's file whenever its graph
-changes), its summary (what the index, the overview and the lists of the
+changes), the digests of what it gives the pages (`content_digests`), its
+summary (what the index, the overview and the lists of the
 regulation and category pages read), its detail (findings, measures,
 persons, spans: what its own page reads) and its link items (what a
 regulation's page shows of the items that mention it), each pickled. For
@@ -18,6 +19,8 @@ rendered whole, and the file is made again.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 import pickle
 import sqlite3
@@ -29,12 +32,17 @@ from kg.pagedata import Finding, LinkItem, Measure, NoticeData, PersonNode
 from kg.pageinputs import code_digest
 
 CACHE_FILE: Final = ".kg-pages.sqlite"
-FORMAT: Final = "5"
-# id, stamp, summary, detail, and (regulation IRI, its link items) pairs
-Row = tuple[str, str, bytes, bytes, list[tuple[str, bytes]]]
+FORMAT: Final = "6"
+# id, stamp, digests (`content_digests`), summary, detail, and (regulation IRI,
+# its link items) pairs
+Row = tuple[str, str, "Digests", bytes, bytes, list[tuple[str, bytes]]]
+# What a notice gives the pages but its own (summary, link items), and all
+# it gives (its detail too): `kg.pageinputs` reads the one or the other.
+Digests = tuple[str, str]
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notice (id TEXT PRIMARY KEY, stamp TEXT NOT NULL,
+                                   shared TEXT NOT NULL, own TEXT NOT NULL,
                                    summary BLOB NOT NULL, detail BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS link (regulation TEXT NOT NULL, notice TEXT NOT NULL,
                                  items BLOB NOT NULL,
@@ -80,12 +88,12 @@ class PageCache:
                            (version,))
         return db
 
-    def summaries(self) -> Iterator[tuple[str, str, NoticeData]]:
-        """(notice id, stamp, summary) of every notice read last time, one at
-        a time (the caller keeps what it needs of each)."""
-        for notice_id, stamp, summary in self._db.execute(
-                "SELECT id, stamp, summary FROM notice"):
-            yield notice_id, stamp, pickle.loads(summary)
+    def summaries(self) -> Iterator[tuple[str, str, Digests, NoticeData]]:
+        """(notice id, stamp, digests, summary) of every notice read last
+        time, one at a time (the caller keeps what it needs of each)."""
+        for notice_id, stamp, shared, own, summary in self._db.execute(
+                "SELECT id, stamp, shared, own, summary FROM notice"):
+            yield notice_id, stamp, (shared, own), pickle.loads(summary)
 
     def link_items(self, regulations: list[str]) -> dict[str, dict[str, LinkItem]]:
         """Notice id → the link items (`NoticeData.link_items`) of its items
@@ -102,13 +110,14 @@ class PageCache:
         """Remember notices read whole, each as its `cache_row`."""
         rows = list(rows)
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?)",
-                                 [row[:4] for row in rows])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO notice VALUES (?, ?, ?, ?, ?, ?)",
+                [(*row[:2], *row[2], *row[3:5]) for row in rows])
             self._db.executemany("DELETE FROM link WHERE notice = ?",
                                  [(row[0],) for row in rows])
             self._db.executemany("INSERT INTO link VALUES (?, ?, ?)",
                                  [(regulation, row[0], items) for row in rows
-                                  for regulation, items in row[4]])
+                                  for regulation, items in row[5]])
 
     def keep_only(self, ids: set[str]) -> None:
         gone = [(i,) for (i,) in self._db.execute("SELECT id FROM notice")
@@ -145,18 +154,20 @@ class PageCache:
 
 def cache_row(stamp: str, notice: NoticeData) -> Row:
     """What the cache keeps of a notice read whole from a file of `stamp`:
-    its id, the stamp, its summary, its detail and its link items by the
-    regulation they mention, pickled (made by the process that read it, so
-    the writing one only stores it). The link items apart: a regulation's
-    page reads back only those that mention it (`kg.pagedata.lean`)."""
+    its id, the stamp, its digests, its summary, its detail and its link
+    items by the regulation they mention, pickled (made by the process that
+    read it, so the writing one only stores it). The link items apart: a
+    regulation's page reads back only those that mention it
+    (`kg.pagedata.lean`)."""
     summary = summary_of(notice)
+    digests = content_digests(summary, notice)
     summary.link_items = {}
     by_regulation: dict[str, dict[str, LinkItem]] = {}
     for source, _, regulation in notice.links:
         item = notice.link_items.get(source)
         if item is not None:
             by_regulation.setdefault(regulation, {})[source] = item
-    return (notice.id, stamp, pickle.dumps(summary, protocol=5),
+    return (notice.id, stamp, digests, pickle.dumps(summary, protocol=5),
             pickle.dumps(_detail(notice), protocol=5),
             [(regulation, pickle.dumps(items, protocol=5))
              for regulation, items in sorted(by_regulation.items())])
@@ -180,3 +191,35 @@ def summary_of(notice: NoticeData) -> NoticeData:
                                   spans={}, complete=False)
     summary.__dict__["row"] = row
     return summary
+
+
+def content_digests(summary: NoticeData, notice: NoticeData) -> Digests:
+    """Digests of what `notice` gives the pages that show other notices too
+    (`summary` with its row and link items) and of all it gives its own
+    page (its detail too): a page whose notices' digests are those it was
+    rendered from shows the same, even when their files were written again
+    (a line added to an input changes its graph's full text, which no page
+    shows)."""
+    shared = [summary.row, summary.link_items,
+              *(getattr(summary, f.name) for f in dataclasses.fields(summary)
+                if f.name not in _DETAIL)]
+    digest = _digest(shared)
+    return digest, _digest([digest, _detail(notice)])
+
+
+_DETAIL: Final = ("findings", "measures", "persons", "spans", "link_items")
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value: object) -> object:
+    """A set sorted, a dataclass as its fields: JSON the same in any process
+    (a set's order follows the string hashes, which differ per process)."""
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [getattr(value, f.name) for f in dataclasses.fields(value)]
+    raise TypeError(f"no digest of {type(value).__name__}")

@@ -29,6 +29,7 @@ import pyoxigraph
 
 from kg.errors import KgError
 from kg.rdf.iri import CATEGORY_BASE, category_iri
+from kg.rdf.iri import ONTOLOGY as ONTOLOGY_GRAPH
 from kg.rdf.namespaces import KG
 from kg.store import Store
 from kg.vocab import prologue, string_term, term
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from kg.pagecache import PageCache
 
 PROLOGUE: Final = prologue()
+ONTOLOGY: Final = str(ONTOLOGY_GRAPH)  # an N-Triples term: <…>
 INSPECTED: Final = str(KG.inspected)
 PROBLEM: Final = str(KG.Problem)
 MEASURE: Final = str(KG.Measure)
@@ -247,7 +249,7 @@ class Corpus:
         self._store = Store(store_dir, read_only=True)
         self._only = notice_id
         self.cache: PageCache | None = None
-        self.stamps: dict[str, str] = {}
+        self.digests: dict[str, tuple[str, str]] = {}
         self._wholes: dict[str, NoticeData] = {}
         self._items: dict[tuple[str, ...], dict[str, dict[str, LinkItem]]] = {}
         self._lean = False
@@ -255,19 +257,19 @@ class Corpus:
     @classmethod
     def of(cls, store_dir: Path, notices: Iterable[NoticeData],
            cache: PageCache | None = None,
-           stamps: dict[str, str] | None = None,
+           digests: dict[str, tuple[str, str]] | None = None,
            regulations: RegulationTable | None = None) -> Corpus:
         """A corpus of notices gathered already (by `gather_notices`, in
-        worker processes, or summaries from `cache`), sorted by id; `stamps`
-        (notice id → `file_stamp` of its Turtle file) say which were read
-        from which file. With `regulations`, the table the notices' labels
+        worker processes, or summaries from `cache`), sorted by id; `digests`
+        (notice id → `kg.pagecache.content_digests`) say what each gives the
+        pages. With `regulations`, the table the notices' labels
         were folded into before `lean` dropped them (and their link items,
         which `link_items` reads back from `cache`)."""
         corpus = cls(store_dir)
         corpus.__dict__["notices"] = {
             notice.iri: notice for notice in sorted(notices, key=lambda n: n.id)}
         corpus.cache = cache
-        corpus.stamps = stamps or {}
+        corpus.digests = digests or {}
         if regulations is not None:
             assert cache is not None  # the link items are read back from it
             corpus.__dict__["regulation_labels"] = regulations.labels()
@@ -397,14 +399,16 @@ class Corpus:
 
     @cached_property
     def category_labels(self) -> dict[str, str]:
-        """Category IRI → Chinese label: from the scheme the build loaded,
-        else from the classifier's lexicon."""
+        """Category IRI → Chinese label: from the scheme the build loaded
+        into the ontology graph, else from the classifier's lexicon."""
+        # In the one graph, not the union: at 10,000 notices the union's
+        # skos:Concept were looked for in every graph (1 s; 3 ms here).
         labels = {
             row["c"]: row["l"]
             for row in self.select(f"""
-SELECT ?c (MIN(?label) AS ?l) WHERE {{
+SELECT ?c (MIN(?label) AS ?l) WHERE {{ GRAPH {ONTOLOGY} {{
   ?c a skos:Concept ; skos:prefLabel ?label . FILTER(LANGMATCHES(LANG(?label), "zh"))
-  FILTER(STRSTARTS(STR(?c), {string_term(CATEGORY_BASE)})) }}
+  FILTER(STRSTARTS(STR(?c), {string_term(CATEGORY_BASE)})) }} }}
 GROUP BY ?c""")
         }
         if labels:

@@ -2,13 +2,14 @@
 whose inputs are those it was last rendered from is not rendered again
 (`kg.site`, `kg.pagecache`).
 
-A page's inputs: the code and templates that render pages (`code_digest`), the
-stamps of the Turtle files of the notices it shows (a notice read again has
-a new stamp), and what it takes from the rest of the site: a notice page the
-names and titles of its regulations and which have a page, a regulation or
-category page its title and the notices that mention it, the index and the
-overview everything. "" when a notice shown was read from the store rather
-than a file: such a page is always rendered.
+A page's inputs: the code and templates that render pages (`code_digest`),
+the digests of what the notices it shows give it (`kg.pagecache.
+content_digests`: all of it for a notice's own page, its summary, row and
+link items for the others), and what it takes from the rest of the site: a
+notice page the names and titles of its regulations and which have a page,
+a regulation or category page its title and the notices that mention it,
+the index and the overview everything. "" when a notice shown has no
+digest: such a page is always rendered.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def code_digest() -> str:
 def page_inputs(site: Site, kind: str, key: str) -> str:
     """The digest of the inputs of the page (`kind`, `key`) of `site`."""
     corpus = site.corpus
-    stamps = corpus.stamps
+    digests = corpus.digests
     labels = corpus.regulation_labels
     if kind == "notice":
         notice = corpus.by_id[key]
@@ -64,8 +65,10 @@ def page_inputs(site: Site, kind: str, key: str) -> str:
         parts = [sorted(corpus.category_labels.items()),
                  [name for name in ("graph.ttl", "graph.trig")
                   if (site.out / name).is_file()]]
-    files = [(notice.id, notice.iri, stamps.get(notice.id, "")) for notice in shown]
-    if any(not stamp for _, _, stamp in files):
+    whole = kind == "notice"  # its own page: its detail too
+    files = [(notice.id, notice.iri, digests.get(notice.id, ("", ""))[whole])
+             for notice in shown]
+    if any(not digest for _, _, digest in files):
         return ""
     text = json.dumps([code_digest(), kind, key, site.max_nodes, parts, files],
                       ensure_ascii=False, sort_keys=True, default=str)

@@ -7,11 +7,13 @@ time in proportion to the corpus; the build's jobs share the reading and the
 rendering (`kg.sitejobs`). What was read and the inputs of each page are
 kept in `.kg-pages.sqlite` (`kg.pagecache`): a rewrite reads again only the
 notices whose Turtle files changed and renders only the pages whose inputs
-changed (`kg.pageinputs`). A page whose bytes are those already on disk is
-not written again (`.kg-pages.json` holds each page's hash), so a one-file
-rebuild rewrites the pages that notice touches: its own, its regulations'
-and categories', the index and the overview. Pages left from an earlier
-build that the site no longer has are removed.
+changed (`kg.pageinputs`: what its notices give it, not their files'
+stamps, so a notice read again that gives the pages what it gave them
+renders only its own page again, or none). A page whose bytes are those
+already on disk is not written again (`.kg-pages.json` holds each page's
+hash), so a one-file rebuild rewrites the pages that notice touches: its
+own, its regulations' and categories', the index and the overview. Pages
+left from an earlier build that the site no longer has are removed.
 
 vis-network, the style sheet and the scripts are written once under
 assets/, which pages name relatively; no request leaves a page (docs/architecture.md).
@@ -44,8 +46,9 @@ from kg.graph import (
     overview_graph,
     regulation_rows,
 )
-from kg.pagecache import PageCache, Row, cache_row
+from kg.pagecache import Digests, PageCache, Row, cache_row
 from kg.pagedata import (
+    NoticeData,
     RegulationTable,
     file_stamp,
     gather_notices,
@@ -221,19 +224,22 @@ def _gather(store_dir: Path, cache: PageCache, jobs: int) -> Corpus:
     stamps = {notice_id: file_stamp(notice_file(store_dir, notice_id))
               for _, notice_id in listing}
     regulations = RegulationTable()
-    kept = [lean(summary, regulations)
-            for notice_id, stamp, summary in cache.summaries()
-            if stamp and stamp == stamps.get(notice_id)
-            and summary.iri == iris[notice_id]]
-    done = {summary.id for summary in kept}
-    todo = [(iri, notice_id) for iri, notice_id in listing if notice_id not in done]
+    kept: list[NoticeData] = []
+    digests: dict[str, Digests] = {}
+    for notice_id, stamp, digest, summary in cache.summaries():
+        if stamp and stamp == stamps.get(notice_id) and summary.iri == iris[notice_id]:
+            kept.append(lean(summary, regulations))
+            digests[notice_id] = digest
+    todo = [(iri, notice_id) for iri, notice_id in listing if notice_id not in digests]
     # Each chunk stored as it comes: the details of the whole corpus are
     # never held here at once.
     for part in run_jobs(_read, (store_dir, stamps), _chunks(todo, 32), jobs):
         cache.put(part)
-        kept.extend(lean(pickle.loads(row[2]), regulations) for row in part)
+        for row in part:
+            kept.append(lean(pickle.loads(row[3]), regulations))
+            digests[row[0]] = row[2]
     cache.keep_only(set(iris))
-    return Corpus.of(store_dir, kept, cache, stamps, regulations)
+    return Corpus.of(store_dir, kept, cache, digests, regulations)
 
 
 def _read(files: tuple[Path, dict[str, str]], listing: list[tuple[str, str]]

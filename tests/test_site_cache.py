@@ -56,3 +56,83 @@ def test_focus_pages_from_the_cache_are_those_from_the_notices_read_whole(
         page = site / "categories" / f"{category.id}.html"
         assert page.read_text(encoding="utf-8") == _category_page(
             corpus, category, 1500), category.label
+
+
+def _site_build(inputs: Path, out: Path) -> None:
+    from kg.build import build_corpus
+
+    build_corpus([inputs], out, jobs=1, prune=False, gazetteers=[],
+                 progress=False, html=True)
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    return {page.relative_to(site).as_posix(): page.read_bytes()
+            for page in site.rglob("*.html")}
+
+
+@pytest.fixture
+def built_site(tmp_path: Path) -> tuple[Path, Path]:
+    """(inputs, output folder) of a default build of the example notices."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in EXAMPLES.glob("*.txt"):
+        (inputs / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    _site_build(inputs, out)
+    return inputs, out
+
+
+def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The (kind, key) of each page the site renders from now on."""
+    from kg.site import Site
+
+    rendered: list[tuple[str, str]] = []
+    page = Site.page
+
+    def counted(site: Site, kind: str, key: str) -> object:
+        rendered.append((kind, key))
+        return page(site, kind, key)
+
+    monkeypatch.setattr(Site, "page", counted)
+    return rendered
+
+
+def test_a_notice_file_written_again_with_what_it_gave_renders_no_page(
+    built_site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.site import write_site
+
+    _, out = built_site
+    turtle = out / "notices" / "luozhuang-2021.ttl"
+    copy = turtle.with_name("copy.tmp")
+    copy.write_bytes(turtle.read_bytes())
+    copy.replace(turtle)  # a new file: the notice is read again
+    rendered = _rendered(monkeypatch)
+    write_site(out / "store", out, jobs=1)
+    assert rendered == []
+
+
+def test_pages_after_a_one_file_rebuild_are_those_of_a_site_written_afresh(
+    built_site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from kg.site import write_site
+
+    inputs, out = built_site
+    victim = inputs / "luozhuang-2021.txt"
+    text = victim.read_text(encoding="utf-8")
+    assert "统一部署" in text
+    # A correction a reader sees: the notice also cites another regulation.
+    cited = text.replace("统一部署", "统一部署和《中国共产党纪律处分条例》", 1)
+    victim.write_text(cited, encoding="utf-8")
+    rendered = _rendered(monkeypatch)
+    _site_build(inputs, out)
+    assert ("notice", "luozhuang-2021") in rendered
+    assert ("index", "") in rendered and ("overview", "") in rendered
+    assert not any(kind == "notice" and key != "luozhuang-2021"
+                   for kind, key in rendered)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    for dump in ("graph.ttl", "graph.trig"):  # the index links those there are
+        (fresh / dump).write_bytes(b"")
+    write_site(out / "store", fresh, jobs=1)
+    assert _pages(out) == _pages(fresh)
