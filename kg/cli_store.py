@@ -4,9 +4,11 @@ messages and exit codes (see `kg.cli`)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import shutil
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -197,7 +199,8 @@ def query(
 ) -> None:
     """Run the named query NAME: regulations, categories, inspections,
     measures, enacted or timeline (kg/queries/NAME.rq)."""
-    from kg.queries import run_named, text_to_run
+    from kg.queries import kept_csv_records, run_named, text_to_run
+    from kg.rdf.answers import KEPT_COLUMNS
     from kg.tables import left_out_note, render
 
     params = {
@@ -209,14 +212,34 @@ def query(
     }
     if explain:
         click.echo(text_to_run(name, endpoint, **params), err=True)
+    if fmt == "csv" and not limit and endpoint is None and not from_store:
+        records = kept_csv_records(name, store_dir=out / "store", **params)
+        if records is not None:  # every row, written as it is read
+            _echo_records(records, columns=KEPT_COLUMNS[name], explain=explain)
+            return
     answer = run_named(name, store_dir=out / "store", endpoint=endpoint,
                        timeout=timeout, from_store=from_store, **params)
     if explain and answer.kept:
-        click.echo("kg: answered from the rows the build kept "
-                   "(--from-store runs the SPARQL above)", err=True)
+        click.echo(_KEPT_NOTE, err=True)
     click.echo(render(answer, fmt, more=answer.more, width=_terminal_width()))
     if answer.more and fmt in ("csv", "json"):  # their output stays pure data
         click.echo(f"kg: {left_out_note(len(answer.rows))}", err=True)
+
+
+_KEPT_NOTE = ("kg: answered from the rows the build kept "
+              "(--from-store runs the SPARQL above)")
+
+
+def _echo_records(records: Iterator[str], *, columns: Sequence[str],
+                  explain: bool) -> None:
+    """A CSV header and `records`, 10,000 at a time."""
+    from kg.tables import csv_record
+
+    click.echo(csv_record(columns))
+    for chunk in iter(lambda: list(itertools.islice(records, 10_000)), []):
+        click.echo("\n".join(chunk))
+    if explain:
+        click.echo(_KEPT_NOTE, err=True)
 
 
 @main.command(epilog=examples(

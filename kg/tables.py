@@ -76,6 +76,13 @@ def left_out_note(shown: int) -> str:
     return f"{first}; --limit 0 lists all"
 
 
+def csv_record(cells: Sequence[str]) -> str:
+    """One CSV record, without its line break, as `to_csv` writes it."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()[:-1]
+
+
 def to_csv(result: Tabular) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

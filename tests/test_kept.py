@@ -130,8 +130,33 @@ def test_kept_cells_keep_commas_quotes_and_line_breaks() -> None:
         (row, KG.measuresFound, integer(0)),
     ]
     (only,) = kept_rows(graph, triples)
-    result = Kept(["columns"], [only.line], [only.types])
+    result = Kept(["columns"], [only.line], [1], {1: only.types})
     (cells,) = result.cells
     assert cells[0] is not None and cells[0].value == "n"
     assert cells[3] is not None and (cells[3].value, cells[3].lang) == (unit, "zh")
     assert cells[1] is None and cells[9] is not None and cells[9].value == "3"
+
+
+@pytest.mark.parametrize("args", [
+    ("measures",), ("measures", "--kind", "rules"),
+    ("measures", "--category", "financial-management", "--kind", "study"),
+    ("categories", "--min-notices", "2"), ("enacted", "--kind", "other"),
+    ("timeline",), ("inspections",),
+])
+def test_every_row_as_csv_is_streamed_as_the_sparql_writes_it(
+    corpus: list[Path], tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path / "out"
+    _build(corpus, out)
+    runner = CliRunner()
+    every = ["query", *args, "-o", str(out), "--limit", "0", "--format", "csv"]
+    streamed = runner.invoke(main, [*every, "--explain"])
+    scanned = runner.invoke(main, [*every, "--from-store"])
+    assert streamed.exit_code == 0 and scanned.exit_code == 0, streamed.output
+    assert streamed.stdout == scanned.stdout
+    assert streamed.stdout.count("\n") > 1
+    assert streamed.stderr.rstrip("\n").endswith("(--from-store runs the SPARQL above)")

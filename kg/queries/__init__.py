@@ -33,7 +33,7 @@ text must give the same answer from both.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,7 +41,7 @@ from typing import Final
 
 from kg.errors import QueryError
 from kg.model import MeasureKind, RegulationKind, Relation
-from kg.queries.kept import Kept, kept_answer
+from kg.queries.kept import Kept, kept_answer, kept_records
 from kg.store import QUERY_TIMEOUT, Cell, QueryResult, run_query
 from kg.vocab import iri_term, string_term
 
@@ -153,13 +153,24 @@ def run_named(
 
 def _kept(name: str, store_dir: Path, fetched: str | None,
           params: dict[str, object]) -> Kept | None:
-    terms = {key: _term(name, key, value) for key, value in params.items()
-             if key in ("kind", "category", "min_notices") and value is not None}
     return kept_answer(name, store_dir.parent,
                        limit=None if fetched is None else int(fetched),
-                       kind=terms.get("kind"), category=terms.get("category"),
-                       min_notices=(None if terms.get("min_notices") is None
-                                    else int(str(terms["min_notices"]))))
+                       **_kept_terms(name, params))
+
+
+def kept_csv_records(name: str, *, store_dir: Path, **params: object
+                     ) -> Iterator[str] | None:
+    """Every row of query `name` as CSV records, streamed from the rows the
+    build kept for the store in `store_dir`; None where they are not
+    current (`run_named` then runs the SPARQL). Checks the parameters."""
+    query_text(name, **params)
+    return kept_records(name, store_dir.parent, **_kept_terms(name, params))
+
+
+def _kept_terms(name: str, params: dict[str, object]) -> dict[str, str | None]:
+    """The parameters kept rows are selected by, as SPARQL terms."""
+    return {key: _term(name, key, value) for key, value in params.items()
+            if key in ("kind", "category", "min_notices") and value is not None}
 
 
 def _cut(result: QueryResult | Kept, fetched: str | None) -> Answer:
@@ -170,8 +181,8 @@ def _cut(result: QueryResult | Kept, fetched: str | None) -> Answer:
         return Answer(result, limit=None, more=False)
     limit = int(fetched) - 1
     if isinstance(result, Kept):
-        return Answer(Kept(result.columns, result.lines[:limit], result.types[:limit]),
-                      limit=limit, more=len(result.lines) > limit)
+        return Answer(result.first(limit), limit=limit,
+                      more=len(result.lines) > limit)
     return Answer(QueryResult(result.columns, result.cells[:limit]), limit=limit,
                   more=len(result.cells) > limit)
 

@@ -22,10 +22,10 @@ import contextlib
 import csv
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from kg.buildcache import FORMAT, ORPHAN_KEY
 from kg.rdf.answers import COUNT_CELL, KEPT_COLUMNS, selector
@@ -37,17 +37,22 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """The rows of a kept answer: CSV lines and their cells' type codes."""
+    """The rows of a kept answer: CSV lines, and their cells' type codes by
+    number (`codes`), read into cells only when asked for."""
 
     columns: list[str]
     lines: Sequence[str]
-    types: Sequence[str]
+    types: Sequence[int]
+    codes: Mapping[int, str]  # table answer_types
     _cells: list[list[Cell | None]] = field(default_factory=list, compare=False)
+
+    def first(self, count: int) -> Kept:
+        return Kept(self.columns, self.lines[:count], self.types[:count], self.codes)
 
     @property
     def cells(self) -> list[list[Cell | None]]:
         if not self._cells and self.lines:
-            self._cells.extend(_cells(self.lines, self.types))
+            self._cells.extend(_cells(self.lines, [self.codes[t] for t in self.types]))
         return self._cells
 
     @property
@@ -56,53 +61,103 @@ class Kept:
                 for row in self.cells]
 
 
-def kept_answer(name: str, out: Path, *, limit: int | None, kind: str | None,
-                category: str | None, min_notices: int | None) -> Kept | None:
-    """The first `limit` rows (None: all) of query `name` with these
-    parameters (SPARQL terms, as kg.queries makes them), read from the
-    build's cache in `out`; None where it has no current rows for it."""
-    if name not in KEPT_COLUMNS:
-        return None
-    with _opened(out / CACHE_FILE) as db:
+def kept_answer(name: str, out: Path, *, limit: int | None,
+                **terms: str | None) -> Kept | None:
+    """The first `limit` rows (None: all) of query `name` with the
+    parameters `terms` (kind, category, min_notices: SPARQL terms as
+    kg.queries makes them, None where not given), read from the build's
+    cache in `out`; None where it has no current rows for it."""
+    with _opened(out / CACHE_FILE, name) as db:
         if db is None:
             return None
-        columns = list(KEPT_COLUMNS[name])
-        if name == "categories":
-            return Kept(columns, *_categories(db, limit, min_notices))
-        where, parameters = "query = ?", [name]
-        for parameter, term in (("kind", kind), ("category", category)):
-            if term is not None:
-                where += " AND instr(selectors, ?) > 0"
-                parameters.append(selector(parameter, term) + " ")
-        rows = db.execute(
-            f"SELECT line, types FROM answers WHERE {where} "
-            f"ORDER BY k1, k2, k3, k4{_limit(limit)}", parameters).fetchall()
-        types = _types(db)
-        return Kept(columns, [line for line, _ in rows],
-                    [types[number] for _, number in rows])
+        sql, parameters = _select(name, limit, **terms)
+        rows = db.execute(sql, parameters).fetchall()
+        lines, types, *_ = zip(*rows, strict=True) if rows else ((), ())
+        return Kept(list(KEPT_COLUMNS[name]), _counted(name, lines, rows), types,
+                    _codes(db))
 
 
-def _limit(limit: int | None) -> str:
-    return "" if limit is None else f" LIMIT {int(limit)}"
+def kept_records(name: str, out: Path, **terms: str | None) -> Iterator[str] | None:
+    """Every row of query `name` as a CSV record, read as it is written out
+    (all 618,101 measure rows of 10,000 notices held at once took 1.1 GB);
+    None where the cache has no current rows for it."""
+    connection = _connect(out / CACHE_FILE, name)
+    if connection is None:
+        return None
+    return _records(connection, name, *_select(name, None, **terms))
+
+
+def _records(db: sqlite3.Connection, name: str, sql: str, parameters: list[str]
+             ) -> Iterator[str]:
+    with contextlib.closing(db):
+        cursor = db.execute(sql, parameters)
+        while rows := cursor.fetchmany(10_000):
+            lines = [line for line, *_ in rows]
+            yield from _counted(name, lines, rows)
+
+
+def _select(name: str, limit: int | None, *, kind: str | None = None,
+            category: str | None = None, min_notices: str | None = None
+            ) -> tuple[str, list[str]]:
+    """The SQL of the kept rows (line, types, and for `categories` the
+    category's notices and problems) in the query's order."""
+    cut = "" if limit is None else f" LIMIT {int(limit)}"
+    if name == "categories":
+        having = ("" if min_notices is None
+                  else f" HAVING COUNT(*) >= {int(min_notices)}")
+        return (
+            "WITH counts AS (SELECT k1 AS category, COUNT(*) AS notices, "
+            "SUM(k3) AS problems FROM answers WHERE query = 'categories' "
+            f"GROUP BY k1{having}) "
+            "SELECT line, types, notices, problems FROM answers "
+            "JOIN counts ON answers.k1 = counts.category "
+            "WHERE query = 'categories' "
+            f"ORDER BY notices DESC, problems DESC, k1, k2{cut}", [])
+    where, parameters = "query = ?", [name]
+    for parameter, term in (("kind", kind), ("category", category)):
+        if term is not None:
+            where += " AND instr(selectors, ?) > 0"
+            parameters.append(selector(parameter, term) + " ")
+    return (f"SELECT line, types FROM answers WHERE {where} "
+            f"ORDER BY k1, k2, k3, k4{cut}", parameters)
+
+
+def _counted(name: str, lines: Sequence[str], rows: Sequence[Sequence[Any]]
+             ) -> Sequence[str]:
+    """The lines, with a categories row's counts (the category summary
+    graph's: notices and problems over every notice) written in."""
+    if name != "categories":
+        return lines
+    return [line.replace(COUNT_CELL, str(row[2]), 1).replace(COUNT_CELL,
+                                                              str(row[3]), 1)
+            for line, row in zip(lines, rows, strict=True)]
 
 
 @contextlib.contextmanager
-def _opened(path: Path) -> Iterator[sqlite3.Connection | None]:
-    """The cache, read-only, where its rows are current; else None."""
-    if not path.is_file():
+def _opened(path: Path, name: str) -> Iterator[sqlite3.Connection | None]:
+    connection = _connect(path, name)
+    if connection is None:
         yield None
         return
+    with contextlib.closing(connection):
+        yield connection
+
+
+def _connect(path: Path, name: str) -> sqlite3.Connection | None:
+    """The cache, read-only, where it has current rows of query `name`."""
+    if name not in KEPT_COLUMNS or not path.is_file():
+        return None
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        yield None
-        return
-    with contextlib.closing(db):
-        try:
-            current = _current(db)
-        except (sqlite3.Error, ValueError):
-            current = False
-        yield db if current else None
+        return None
+    try:
+        if _current(db):
+            return db
+    except (sqlite3.Error, ValueError):
+        pass
+    db.close()
+    return None
 
 
 def _current(db: sqlite3.Connection) -> bool:
@@ -116,26 +171,7 @@ def _current(db: sqlite3.Connection) -> bool:
     return orphan.fetchone() is None
 
 
-def _categories(db: sqlite3.Connection, limit: int | None, min_notices: int | None
-                ) -> tuple[list[str], list[str]]:
-    """Rows ranked by their category's notices and problems over every
-    notice (the category summary graph's counts), written into each line."""
-    having = "" if min_notices is None else f" HAVING COUNT(*) >= {int(min_notices)}"
-    rows = db.execute(
-        "WITH counts AS (SELECT k1 AS category, COUNT(*) AS notices, "
-        f"SUM(k3) AS problems FROM answers WHERE query = 'categories' GROUP BY k1"
-        f"{having}) "
-        "SELECT line, types, notices, problems FROM answers "
-        "JOIN counts ON answers.k1 = counts.category WHERE query = 'categories' "
-        f"ORDER BY notices DESC, problems DESC, k1, k2{_limit(limit)}").fetchall()
-    lines = [line.replace(COUNT_CELL, str(notices), 1).replace(COUNT_CELL,
-                                                                str(problems), 1)
-             for line, _, notices, problems in rows]
-    types = _types(db)
-    return lines, [types[number] for _, number, _, _ in rows]
-
-
-def _types(db: sqlite3.Connection) -> dict[int, str]:
+def _codes(db: sqlite3.Connection) -> dict[int, str]:
     return dict(db.execute("SELECT id, types FROM answer_types"))
 
 
