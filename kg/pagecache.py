@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS link (regulation TEXT NOT NULL, notice TEXT NOT NULL,
                                  PRIMARY KEY (regulation, notice));
 CREATE INDEX IF NOT EXISTS link_notice ON link (notice);
 CREATE TABLE IF NOT EXISTS page (path TEXT PRIMARY KEY, inputs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS context (digest TEXT NOT NULL, tables BLOB NOT NULL);
 """
 
 
@@ -84,6 +85,7 @@ class PageCache:
             db.executescript(_SCHEMA)
             with db:
                 db.execute("DELETE FROM page")
+                db.execute("DELETE FROM context")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
                            (version,))
         return db
@@ -94,6 +96,23 @@ class PageCache:
         for notice_id, stamp, shared, own, summary in self._db.execute(
                 "SELECT id, stamp, shared, own, summary FROM notice"):
             yield notice_id, stamp, (shared, own), pickle.loads(summary)
+
+    def digests(self) -> dict[str, tuple[str, Digests]]:
+        """Notice id → (stamp, digests) of every notice read last time."""
+        return {notice_id: (stamp, (shared, own)) for notice_id, stamp, shared, own
+                in self._db.execute("SELECT id, stamp, shared, own FROM notice")}
+
+    def context(self) -> tuple[str, bytes] | None:
+        """The context digest (`kg.pageinputs.context_digest`) of the last
+        whole write, and its tables (the regulation pages' names and the
+        regulations' labels, pickled)."""
+        row = self._db.execute("SELECT digest, tables FROM context").fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def set_context(self, digest: str, tables: bytes) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM context")
+            self._db.execute("INSERT INTO context VALUES (?, ?)", (digest, tables))
 
     def link_items(self, regulations: list[str]) -> dict[str, dict[str, LinkItem]]:
         """Notice id → the link items (`NoticeData.link_items`) of its items
@@ -147,6 +166,12 @@ class PageCache:
         with self._db:
             self._db.execute("DELETE FROM page")
             self._db.executemany("INSERT INTO page VALUES (?, ?)", inputs.items())
+
+    def update_inputs(self, inputs: dict[str, str]) -> None:
+        """Those of some pages, the others' kept."""
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO page VALUES (?, ?)",
+                                 inputs.items())
 
     def close(self) -> None:
         self._connection.close()

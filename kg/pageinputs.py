@@ -73,3 +73,20 @@ def page_inputs(site: Site, kind: str, key: str) -> str:
     text = json.dumps([code_digest(), kind, key, site.max_nodes, parts, files],
                       ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def context_digest(notices: list[tuple[str, str]], digests: dict[str, tuple[str, str]],
+                   category_labels: dict[str, str], max_nodes: int, out: Path) -> str:
+    """The digest of what every page but a notice's own is made from: the
+    code, the notices ((IRI, id) pairs) and what each gives the pages that
+    show many (`kg.pagecache.content_digests`), the categories' labels and
+    the dumps the index links. A notice page's inputs besides its own notice
+    (its regulations' labels and pages, its categories' labels) follow from
+    these too."""
+    files = sorted((notice_id, iri, digests.get(notice_id, ("", ""))[0])
+                   for iri, notice_id in notices)
+    text = json.dumps([code_digest(), max_nodes, sorted(category_labels.items()),
+                       [name for name in ("graph.ttl", "graph.trig")
+                        if (out / name).is_file()], files],
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

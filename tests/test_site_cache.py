@@ -107,6 +107,11 @@ def test_a_notice_file_written_again_with_what_it_gave_renders_no_page(
     copy = turtle.with_name("copy.tmp")
     copy.write_bytes(turtle.read_bytes())
     copy.replace(turtle)  # a new file: the notice is read again
+
+    def gather(*_: object) -> None:
+        raise AssertionError("the corpus gathered for one notice read again")
+
+    monkeypatch.setattr("kg.site._gather", gather)
     rendered = _rendered(monkeypatch)
     write_site(out / "store", out, jobs=1)
     assert rendered == []
@@ -136,3 +141,45 @@ def test_pages_after_a_one_file_rebuild_are_those_of_a_site_written_afresh(
         (fresh / dump).write_bytes(b"")
     write_site(out / "store", fresh, jobs=1)
     assert _pages(out) == _pages(fresh)
+
+
+def test_a_changed_measure_renders_only_its_notices_page_as_afresh(
+    built_site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import pyoxigraph as ox
+
+    from kg.pagedata import MEASURE, REGULATION_LINKS
+    from kg.site import write_site
+
+    _, out = built_site
+    turtle = out / "notices" / "luozhuang-2021.ttl"
+    triples = list(ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE))
+    citing = {t.subject.value for t in triples
+              if t.predicate.value in REGULATION_LINKS}
+    measures = {t.subject.value for t in triples if t.object.value == MEASURE}
+    label = next(t.object.value for t in triples
+                 if t.subject.value in measures - citing
+                 and t.predicate.value.endswith("#label"))
+    text = turtle.read_text(encoding="utf-8")
+    assert f'"{label}"' in text
+    # Its page alone shows a measure's words; the other pages its count.
+    turtle.write_text(text.replace(f'"{label}"', f'"{label}（更正）"'),
+                      encoding="utf-8")
+
+    def gather(*_: object) -> None:
+        raise AssertionError("the corpus gathered for one notice read again")
+
+    monkeypatch.setattr("kg.site._gather", gather)
+    rendered = _rendered(monkeypatch)
+    written = write_site(out / "store", out, jobs=1)
+    assert rendered == [("notice", "luozhuang-2021")]
+    assert written == [out / "notices" / "luozhuang-2021.html"]
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    for dump in ("graph.ttl", "graph.trig"):
+        (fresh / dump).write_bytes(b"")
+    write_site(out / "store", fresh, jobs=1)
+    assert _pages(out) == _pages(fresh)
+    assert "（更正）" in (out / "notices" / "luozhuang-2021.html").read_text(
+        encoding="utf-8")
