@@ -4,18 +4,20 @@ messages and exit codes (see `kg.cli`)."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from kg.cli import Command, build_folder, examples, main
 from kg.errors import InputError
+
+if TYPE_CHECKING:
+    from kg.queries.kept import Kept
 
 
 class _Seconds(click.ParamType):
@@ -199,7 +201,7 @@ def query(
 ) -> None:
     """Run the named query NAME: regulations, categories, inspections,
     measures, enacted or timeline (kg/queries/NAME.rq)."""
-    from kg.queries import kept_csv_records, run_named, text_to_run
+    from kg.queries import kept_batches_of, run_named, text_to_run
     from kg.rdf.answers import KEPT_COLUMNS
     from kg.tables import left_out_note, render
 
@@ -212,10 +214,12 @@ def query(
     }
     if explain:
         click.echo(text_to_run(name, endpoint, **params), err=True)
-    if fmt == "csv" and not limit and endpoint is None and not from_store:
-        records = kept_csv_records(name, store_dir=out / "store", **params)
-        if records is not None:  # every row, written as it is read
-            _echo_records(records, columns=KEPT_COLUMNS[name], explain=explain)
+    if fmt in ("csv", "json") and not limit and endpoint is None and not from_store:
+        batches = kept_batches_of(name, store_dir=out / "store", **params)
+        if batches is not None:  # every row, written as it is read
+            _echo_batches(batches, fmt, columns=KEPT_COLUMNS[name])
+            if explain:
+                click.echo(_KEPT_NOTE, err=True)
             return
     answer = run_named(name, store_dir=out / "store", endpoint=endpoint,
                        timeout=timeout, from_store=from_store, **params)
@@ -230,16 +234,23 @@ _KEPT_NOTE = ("kg: answered from the rows the build kept "
               "(--from-store runs the SPARQL above)")
 
 
-def _echo_records(records: Iterator[str], *, columns: Sequence[str],
-                  explain: bool) -> None:
-    """A CSV header and `records`, 10,000 at a time."""
-    from kg.tables import csv_record
+def _echo_batches(batches: Iterator[Kept], fmt: str, *, columns: Sequence[str]
+                  ) -> None:
+    """Every row of `batches` as CSV or JSON, the bytes `kg.tables.render`
+    writes for them all at once."""
+    from kg.tables import csv_record, json_elements
 
-    click.echo(csv_record(columns))
-    for chunk in iter(lambda: list(itertools.islice(records, 10_000)), []):
-        click.echo("\n".join(chunk))
-    if explain:
-        click.echo(_KEPT_NOTE, err=True)
+    if fmt == "csv":
+        click.echo(csv_record(columns))
+        for batch in batches:
+            click.echo("\n".join(batch.lines))
+        return
+    opened = False
+    for batch in batches:
+        elements = ",\n".join(json_elements(batch))
+        click.echo((",\n" if opened else "[\n") + elements, nl=False)
+        opened = True
+    click.echo("\n]" if opened else "[]")
 
 
 @main.command(epilog=examples(

@@ -96,13 +96,21 @@ def to_csv(result: Tabular) -> str:
 
 
 def to_json(result: Tabular) -> str:
-    """An array of one object per row, column name → typed value."""
-    records = [
-        {name: json_value(cell) for name, cell in zip(result.columns, row,
-                                                       strict=True)}
+    """An array of one object per row, column name → typed value: what
+    ``json.dumps(records, ensure_ascii=False, indent=2)`` writes, an element
+    at a time (`json_elements`), so that rows can be written in pages."""
+    elements = json_elements(result)
+    return "[\n" + ",\n".join(elements) + "\n]" if elements else "[]"
+
+
+def json_elements(result: Tabular) -> list[str]:
+    """Each row as an element of `to_json`'s array, indented as there."""
+    return [
+        "  " + json.dumps({name: json_value(cell) for name, cell
+                           in zip(result.columns, row, strict=True)},
+                          ensure_ascii=False, indent=2).replace("\n", "\n  ")
         for row in result.cells
     ]
-    return json.dumps(records, ensure_ascii=False, indent=2)
 
 
 def json_value(cell: Cell | None) -> str | int | float | bool | None:

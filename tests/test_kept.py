@@ -137,14 +137,15 @@ def test_kept_cells_keep_commas_quotes_and_line_breaks() -> None:
     assert cells[1] is None and cells[9] is not None and cells[9].value == "3"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json"])
 @pytest.mark.parametrize("args", [
     ("measures",), ("measures", "--kind", "rules"),
     ("measures", "--category", "financial-management", "--kind", "study"),
     ("categories", "--min-notices", "2"), ("enacted", "--kind", "other"),
     ("timeline",), ("inspections",),
 ])
-def test_every_row_as_csv_is_streamed_as_the_sparql_writes_it(
-    corpus: list[Path], tmp_path: Path, args: tuple[str, ...]
+def test_every_row_is_streamed_as_the_sparql_writes_it(
+    corpus: list[Path], tmp_path: Path, args: tuple[str, ...], fmt: str
 ) -> None:
     from click.testing import CliRunner
 
@@ -153,10 +154,42 @@ def test_every_row_as_csv_is_streamed_as_the_sparql_writes_it(
     out = tmp_path / "out"
     _build(corpus, out)
     runner = CliRunner()
-    every = ["query", *args, "-o", str(out), "--limit", "0", "--format", "csv"]
+    every = ["query", *args, "-o", str(out), "--limit", "0", "--format", fmt]
     streamed = runner.invoke(main, [*every, "--explain"])
     scanned = runner.invoke(main, [*every, "--from-store"])
     assert streamed.exit_code == 0 and scanned.exit_code == 0, streamed.output
     assert streamed.stdout == scanned.stdout
     assert streamed.stdout.count("\n") > 1
+    if fmt == "json":
+        assert json.loads(streamed.stdout)
     assert streamed.stderr.rstrip("\n").endswith("(--from-store runs the SPARQL above)")
+
+
+def test_a_cache_without_the_rows_tables_leaves_the_sparql_to_answer(
+    corpus: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    store = _build(corpus, out)
+    with sqlite3.connect(out / ".kg-cache.sqlite") as db:  # damaged, or foreign
+        db.execute("DROP TABLE answer_types")
+    kept, scanned = _both(store, "enacted")
+    assert not kept.kept and kept.cells == scanned.cells
+
+
+def test_no_rows_stream_as_an_empty_table(corpus: list[Path], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path / "out"
+    _build(corpus, out)
+    every = ["query", "measures", "--kind", "refund", "--category",
+             "ideology", "-o", str(out), "--limit", "0", "--format"]
+    assert not run_named("measures", store_dir=out / "store", kind="refund",
+                         category="ideology").rows
+    for fmt, empty in (("json", "[]\n"), ("csv", ",".join(
+            ["notice_id", "problem_id", "categories", "measure_id", "kind", "text",
+             "start", "end", "measure"]) + "\n")):
+        streamed = CliRunner().invoke(main, [*every, fmt])
+        scanned = CliRunner().invoke(main, [*every, fmt, "--from-store"])
+        assert streamed.stdout == scanned.stdout == empty

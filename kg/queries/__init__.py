@@ -41,7 +41,7 @@ from typing import Final
 
 from kg.errors import QueryError
 from kg.model import MeasureKind, RegulationKind, Relation
-from kg.queries.kept import Kept, kept_answer, kept_records
+from kg.queries.kept import Kept, kept_answer, kept_batches
 from kg.store import QUERY_TIMEOUT, Cell, QueryResult, run_query
 from kg.vocab import iri_term, string_term
 
@@ -158,13 +158,13 @@ def _kept(name: str, store_dir: Path, fetched: str | None,
                        **_kept_terms(name, params))
 
 
-def kept_csv_records(name: str, *, store_dir: Path, **params: object
-                     ) -> Iterator[str] | None:
-    """Every row of query `name` as CSV records, streamed from the rows the
+def kept_batches_of(name: str, *, store_dir: Path, **params: object
+                  ) -> Iterator[Kept] | None:
+    """Every row of query `name`, streamed a page at a time from the rows the
     build kept for the store in `store_dir`; None where they are not
     current (`run_named` then runs the SPARQL). Checks the parameters."""
     query_text(name, **params)
-    return kept_records(name, store_dir.parent, **_kept_terms(name, params))
+    return kept_batches(name, store_dir.parent, **_kept_terms(name, params))
 
 
 def _kept_terms(name: str, params: dict[str, object]) -> dict[str, str | None]:
