@@ -106,8 +106,10 @@ def write_site(store_dir: Path, out: Path, max_nodes: int = 1500, *,
 
     Only the notices whose Turtle files changed since the last write are read
     again, and only the pages whose inputs changed are rendered again
-    (`kg.pagecache`). With `jobs` > 1 the notices are read and the pages
-    rendered by that many processes."""
+    (`kg.pagecache`); when those notices give the other pages what they gave
+    them, only their own pages are looked at (`_write_own_pages`). With
+    `jobs` > 1 the notices are read and the pages rendered by that many
+    processes."""
     old = _read_manifest(out / MANIFEST)
     cache = PageCache(out)
     try:
@@ -169,6 +171,7 @@ def _write_own_pages(store_dir: Path, out: Path, max_nodes: int,
             if not stamps[notice_id] or known.get(notice_id, ("",))[0]
             != stamps[notice_id]]
     if len(todo) > _FEW:
+        corpus.close()
         return None
     rows = _read((store_dir, stamps), todo)
     cache.put(rows)
@@ -176,6 +179,7 @@ def _write_own_pages(store_dir: Path, out: Path, max_nodes: int,
     digests |= {row[0]: row[2] for row in rows}
     if context_digest(listing, digests, corpus.category_labels, max_nodes,
                       out) != saved[0]:
+        corpus.close()
         return None
     slugs, labels = pickle.loads(saved[1])
     changed = Corpus.of(store_dir, [cache.whole(pickle.loads(row[3])) for row in rows],
