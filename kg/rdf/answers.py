@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 from itertools import product
 from typing import Final
 
-from kg.rdf.terms import DCTERMS, ELI, KG, RDF, RDFS, SKOS, TIME, XSD
+from kg.rdf.terms import DCTERMS, ELI, KG, RDF, RDFS, SKOS, TIME, XSD, literal
 
 Triple = tuple[str, str, str]
 Key = str | int | None
@@ -369,12 +369,13 @@ def _measure_rows(graph: _Graph, row: str, notice_id: str, start: str, measure: 
         graph.optional(row, KG.categories),
     ):
         identifier = text_of(measure_id)
-        problem_id = re.sub(r"/[^/]*$", "", identifier)
+        # REPLACE(?measure_id, "/[^/]*$", ""): all before its last slash.
+        problem_id = identifier.rpartition("/")[0] if "/" in identifier else identifier
         end = _number(start) + len(text_of(text))
         for kind in _or_none(_measure_kind_labels(kind_concept)):
             yield _row(
                 "measures", (text_of(notice_id), _number(start)),
-                (notice_id, f'"{_escaped(problem_id)}"', categories, measure_id,
+                (notice_id, literal(problem_id), categories, measure_id,
                  kind, text, start, f'"{end}"^^{XSD.nonNegativeInteger}', measure),
                 selectors,
             )
@@ -404,9 +405,3 @@ def _enacted(graph: _Graph) -> Iterator[KeptRow]:
                          regulation, measure),
                         [selector("kind", kind_concept)],
                     )
-
-
-def _escaped(text: str) -> str:
-    from kg.rdf.terms import literal
-
-    return literal(text)[1:-1]
