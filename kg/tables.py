@@ -98,7 +98,7 @@ def to_csv(result: Tabular) -> str:
 def to_json(result: Tabular) -> str:
     """An array of one object per row, column name → typed value: what
     ``json.dumps(records, ensure_ascii=False, indent=2)`` writes, an element
-    at a time (`json_elements`), so that rows can be written in pages."""
+    at a time (`json_elements`), so that rows can be written in batches."""
     elements = json_elements(result)
     return "[\n" + ",\n".join(elements) + "\n]" if elements else "[]"
 

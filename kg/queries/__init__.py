@@ -160,7 +160,7 @@ def _kept(name: str, store_dir: Path, fetched: str | None,
 
 def kept_batches_of(name: str, *, store_dir: Path, **params: object
                   ) -> Iterator[Kept] | None:
-    """Every row of query `name`, streamed a page at a time from the rows the
+    """Every row of query `name`, streamed a batch at a time from the rows the
     build kept for the store in `store_dir`; None where they are not
     current (`run_named` then runs the SPARQL). Checks the parameters."""
     query_text(name, **params)

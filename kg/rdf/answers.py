@@ -232,8 +232,9 @@ _WRITER = csv.writer(_BUFFER, lineterminator="\n")
 
 
 def _csv_line(texts: list[str]) -> str:
-    """One CSV record as `kg.tables.to_csv` writes it (a field may hold a
-    line break, quoted)."""
+    """One CSV record as `kg.tables.csv_record` writes it (a field may hold
+    a line break, quoted), through one reused writer: kg.rdf does not import
+    the tables of the command line. tests/test_kept.py checks the bytes."""
     _BUFFER.seek(0)
     _BUFFER.truncate()
     _WRITER.writerow(texts)
