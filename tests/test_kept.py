@@ -48,8 +48,16 @@ def corpus(tmp_path: Path) -> list[Path]:
     return sorted(folder.glob("*.txt"))
 
 
-def test_kept_rows_answer_a_fresh_build(corpus: list[Path], tmp_path: Path) -> None:
-    store = _build(corpus, tmp_path / "out")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of a build of the five examples, read only."""
+    out = tmp_path_factory.mktemp("built")
+    _build(sorted(EXAMPLES.glob("*.txt")), out)
+    return out
+
+
+def test_kept_rows_answer_a_fresh_build(built: Path) -> None:
+    store = built / "store"
     for name in KEPT:
         kept, scanned = _both(store, name)
         assert kept.kept and not scanned.kept
@@ -145,14 +153,13 @@ def test_kept_cells_keep_commas_quotes_and_line_breaks() -> None:
     ("timeline",), ("inspections",),
 ])
 def test_every_row_is_streamed_as_the_sparql_writes_it(
-    corpus: list[Path], tmp_path: Path, args: tuple[str, ...], fmt: str
+    built: Path, args: tuple[str, ...], fmt: str
 ) -> None:
     from click.testing import CliRunner
 
     from kg.cli import main
 
-    out = tmp_path / "out"
-    _build(corpus, out)
+    out = built
     runner = CliRunner()
     every = ["query", *args, "-o", str(out), "--limit", "0", "--format", fmt]
     streamed = runner.invoke(main, [*every, "--explain"])
@@ -176,13 +183,12 @@ def test_a_cache_without_the_rows_tables_leaves_the_sparql_to_answer(
     assert not kept.kept and kept.cells == scanned.cells
 
 
-def test_no_rows_stream_as_an_empty_table(corpus: list[Path], tmp_path: Path) -> None:
+def test_no_rows_stream_as_an_empty_table(built: Path) -> None:
     from click.testing import CliRunner
 
     from kg.cli import main
 
-    out = tmp_path / "out"
-    _build(corpus, out)
+    out = built
     every = ["query", "measures", "--kind", "refund", "--category",
              "ideology", "-o", str(out), "--limit", "0", "--format"]
     assert not run_named("measures", store_dir=out / "store", kind="refund",
@@ -193,3 +199,19 @@ def test_no_rows_stream_as_an_empty_table(corpus: list[Path], tmp_path: Path) ->
         streamed = CliRunner().invoke(main, [*every, fmt])
         scanned = CliRunner().invoke(main, [*every, fmt, "--from-store"])
         assert streamed.stdout == scanned.stdout == empty
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table", "markdown"])
+def test_the_first_rows_render_as_the_sparql_s(built: Path, fmt: str) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = built
+    for name in KEPT:
+        first = ["query", name, "-o", str(out), "--limit", "3", "--format", fmt]
+        kept = CliRunner().invoke(main, first)
+        scanned = CliRunner().invoke(main, [*first, "--from-store"])
+        assert kept.exit_code == 0 and scanned.exit_code == 0, kept.output
+        assert kept.stdout == scanned.stdout and kept.stdout.strip(), (name, fmt)
+        assert kept.stderr == scanned.stderr
