@@ -67,15 +67,37 @@ def test_a_small_change_patches_the_dumps_in_place_as_a_whole_write_would(
     assert patched == _whole(out)
 
 
-def test_a_notice_outgrowing_its_blocks_writes_the_dumps_whole(
-        built: tuple[Path, Path]) -> None:
+def _shifts_blocks(folder: Path) -> bool:
+    """The file system under `folder` puts blocks into a file (fallocate)."""
+    from kg.dumps import _INSERT_RANGE, _fallocate
+
+    probe = folder / "probe"
+    probe.write_bytes(b"x" * 2 * BLOCK)
+    try:
+        with open(probe, "r+b") as handle:
+            _fallocate(handle.fileno(), _INSERT_RANGE, BLOCK, BLOCK)
+    except (OSError, AttributeError):
+        return False
+    finally:
+        probe.unlink()
+    return True
+
+
+@pytest.mark.parametrize("change", ["shrinks", "grows"])
+def test_a_notice_needing_other_blocks_moves_what_follows_as_a_whole_write_would(
+        built: tuple[Path, Path], tmp_path: Path, change: str) -> None:
     folder, out = built
     inodes = _inodes(out)
     victim = folder / "luozhuang-2021.txt"
     text = victim.read_text(encoding="utf-8")
-    victim.write_text(text[: len(text) // 2], encoding="utf-8")
+    text = text[: len(text) // 2] if change == "shrinks" else text + text[-3000:]
+    victim.write_text(text, encoding="utf-8")
+    before = (out / "graph.trig").stat().st_size
     _build(folder, out)
-    assert _inodes(out) != inodes
+    after = (out / "graph.trig").stat().st_size
+    assert after < before if change == "shrinks" else after > before
+    # In place where the file system shifts blocks, else written whole.
+    assert (_inodes(out) == inodes) == _shifts_blocks(tmp_path)
     assert _dumps(out) == _whole(out)
 
 
