@@ -47,8 +47,8 @@ from typing import Any
 
 import kg
 from kg import outlock, writer
+from kg.buildcache import CACHE_FILE, BuildCache, Record, read_cache
 from kg.buildcache import FORMAT as CACHE_FORMAT
-from kg.buildcache import BuildCache, Record, read_cache
 from kg.buildreport import AbsentNotice, BuildReport, FileEntry
 from kg.buildstate import (
     built_store,
@@ -74,7 +74,6 @@ from kg.writer import remove_notice, write_bytes, write_results
 # (kg.buildworker, kg.derived): a build with nothing to do needs none of
 # them, and importing them took 0.3 s of its 0.4.
 
-CACHE_FILE = ".kg-cache.sqlite"  # kg.buildcache
 LEGACY_CACHE_FILE = ".kg-cache.json"  # before CACHE_FORMAT 3: removed
 REPORT_FILE = "build-report.json"
 # Where the build writes a file, and where it writes a folder (relative to

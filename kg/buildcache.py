@@ -24,7 +24,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:  # imported where rows are made: it imports the extractors
     from kg.rdf.answers import KeptRow
@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # imported where rows are made: it imports the extractors
 # lost: the store then decides what exists (its notice graphs no record knows
 # are orphans) and every input is extracted again.
 FORMAT = 6
+# The cache's file in the output folder.
+CACHE_FILE: Final = ".kg-cache.sqlite"
 # The key of a record made for a notice graph the store holds and the cache
 # did not know (an orphan): no input's key starts so (see `cache_key`).
 ORPHAN_KEY = "store:"

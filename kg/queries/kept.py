@@ -25,13 +25,12 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-from kg.buildcache import FORMAT, ORPHAN_KEY
+from kg.buildcache import CACHE_FILE, FORMAT, ORPHAN_KEY
 from kg.rdf.answers import COUNT_CELL, KEPT_COLUMNS, selector
 from kg.store import Cell
 
-CACHE_FILE: Final = ".kg-cache.sqlite"  # kg.build.CACHE_FILE
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -67,14 +66,12 @@ def kept_answer(name: str, out: Path, *, limit: int | None,
     parameters `terms` (kind, category, min_notices: SPARQL terms as
     kg.queries makes them, None where not given), read from the build's
     cache in `out`; None where it has no current rows for it."""
-    with _opened(out / CACHE_FILE, name) as db:
-        if db is None:
-            return None
+    db = _connect(out / CACHE_FILE, name)
+    if db is None:
+        return None
+    with contextlib.closing(db):
         sql, parameters = _select(name, limit, **terms)
-        rows = db.execute(sql, parameters).fetchall()
-        lines, types, *_ = zip(*rows, strict=True) if rows else ((), ())
-        return Kept(list(KEPT_COLUMNS[name]), _counted(name, lines, rows), types,
-                    _codes(db))
+        return _kept(name, db.execute(sql, parameters).fetchall(), _codes(db))
 
 
 def kept_batches(name: str, out: Path, **terms: str | None) -> Iterator[Kept] | None:
@@ -94,9 +91,14 @@ def _batches(db: sqlite3.Connection, name: str, sql: str, parameters: list[str]
         codes = _codes(db)
         cursor = db.execute(sql, parameters)
         while rows := cursor.fetchmany(10_000):
-            lines, types, *_ = zip(*rows, strict=True)
-            yield Kept(list(KEPT_COLUMNS[name]), _counted(name, lines, rows), types,
-                       codes)
+            yield _kept(name, rows, codes)
+
+
+def _kept(name: str, rows: Sequence[Sequence[Any]], codes: Mapping[int, str]
+          ) -> Kept:
+    """The rows `_select` read (line, types, …) as a kept answer."""
+    lines, types, *_ = zip(*rows, strict=True) if rows else ((), ())
+    return Kept(list(KEPT_COLUMNS[name]), _counted(name, lines, rows), types, codes)
 
 
 def _select(name: str, limit: int | None, *, kind: str | None = None,
@@ -134,16 +136,6 @@ def _counted(name: str, lines: Sequence[str], rows: Sequence[Sequence[Any]]
     return [line.replace(COUNT_CELL, str(row[2]), 1).replace(COUNT_CELL,
                                                               str(row[3]), 1)
             for line, row in zip(lines, rows, strict=True)]
-
-
-@contextlib.contextmanager
-def _opened(path: Path, name: str) -> Iterator[sqlite3.Connection | None]:
-    connection = _connect(path, name)
-    if connection is None:
-        yield None
-        return
-    with contextlib.closing(connection):
-        yield connection
 
 
 def _connect(path: Path, name: str) -> sqlite3.Connection | None:
