@@ -21,16 +21,30 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
-from kg.pagedata import Finding, LinkItem, Measure, NoticeData, PersonNode
+from kg.pagedata import (
+    Corpus,
+    Finding,
+    LinkItem,
+    Measure,
+    NoticeData,
+    PersonNode,
+    RegulationTable,
+    file_stamp,
+    gather_notices,
+    lean,
+    notice_file,
+)
 from kg.pageinputs import code_digest
+from kg.sitejobs import Jobs
 
+T = TypeVar("T")
 CACHE_FILE: Final = ".kg-pages.sqlite"
 FORMAT: Final = "6"
 # id, stamp, digests (`content_digests`), summary, detail, and (regulation IRI,
@@ -57,20 +71,10 @@ class PageCache:
     def __init__(self, out: Path) -> None:
         self.path = out / CACHE_FILE
         try:
-            self._connection = self._open()
+            self._db = self._open()
         except sqlite3.DatabaseError:
             self.path.unlink(missing_ok=True)  # damaged: it is only a cache
-            self._connection = self._open()
-        self._pid = os.getpid()
-
-    @property
-    def _db(self) -> sqlite3.Connection:
-        # A forked worker (kg.sitejobs) opens a connection of its own: one
-        # inherited across fork must not be used.
-        if os.getpid() != self._pid:
-            self._connection = sqlite3.connect(self.path)
-            self._pid = os.getpid()
-        return self._connection
+            self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,6 +100,16 @@ class PageCache:
         for notice_id, stamp, shared, own, summary in self._db.execute(
                 "SELECT id, stamp, shared, own, summary FROM notice"):
             yield notice_id, stamp, (shared, own), pickle.loads(summary)
+
+    def summaries_of(self, ids: list[str]) -> dict[str, NoticeData]:
+        """Notice id → its summary, of those of `ids` read last time."""
+        found = {}
+        for notice_id in ids:
+            row = self._db.execute("SELECT summary FROM notice WHERE id = ?",
+                                   (notice_id,)).fetchone()
+            if row is not None:
+                found[notice_id] = pickle.loads(row[0])
+        return found
 
     def digests(self) -> dict[str, tuple[str, Digests]]:
         """Notice id → (stamp, digests) of every notice read last time."""
@@ -153,7 +167,8 @@ class PageCache:
             raise KeyError(summary.id)
         findings, measures, persons, spans = pickle.loads(row[0])
         return dataclasses.replace(
-            summary, findings=[Finding(*item) for item in findings],
+            summary, links={*summary.links, *summary.item_links}, item_links=(),
+            findings=[Finding(*item) for item in findings],
             measures=[Measure(*item) for item in measures],
             persons=[PersonNode(*item) for item in persons], spans=spans,
             complete=True)
@@ -174,7 +189,7 @@ class PageCache:
                                  inputs.items())
 
     def close(self) -> None:
-        self._connection.close()
+        self._db.close()
 
 
 def cache_row(stamp: str, notice: NoticeData) -> Row:
@@ -210,11 +225,21 @@ def _detail(notice: NoticeData) -> tuple[object, ...]:
 
 
 def summary_of(notice: NoticeData) -> NoticeData:
-    """`notice` without its detail, its row worked out while it is whole."""
+    """`notice` without its detail, its row worked out while it is whole,
+    each IRI of its own one string wherever the summary names it (its links,
+    subjects and problem facts): pickled once, and so read back once (the
+    notice's IRI was in each of its ~65 links to a regulation)."""
     row = notice.row
     summary = dataclasses.replace(notice, findings=[], measures=[], persons=[],
                                   spans={}, complete=False)
     summary.__dict__["row"] = row
+    own = {notice.iri: notice.iri}
+    summary.links = {(own.setdefault(source, source), relation, regulation)
+                     for source, relation, regulation in notice.links}
+    summary.subjects = {(own.setdefault(problem, problem), category)
+                        for problem, category in notice.subjects}
+    summary.problem_facts = {own.setdefault(problem, problem): facts
+                             for problem, facts in notice.problem_facts.items()}
     return summary
 
 
@@ -248,3 +273,54 @@ def _plain(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return [getattr(value, f.name) for f in dataclasses.fields(value)]
     raise TypeError(f"no digest of {type(value).__name__}")
+
+
+def gather_corpus(store_dir: Path, cache: PageCache, jobs: Jobs) -> Corpus:
+    """The corpus of the store: each notice from the cache when its Turtle
+    file is the one it was read from, else read again (by `jobs`). The cache
+    then holds the corpus's notices and no other (a pages' worker reads
+    them: kg.site)."""
+    listing = Corpus(store_dir).listing()
+    iris = {notice_id: iri for iri, notice_id in listing}
+    stamps = {notice_id: file_stamp(notice_file(store_dir, notice_id))
+              for _, notice_id in listing}
+    regulations = RegulationTable()
+    kept: list[NoticeData] = []
+    digests: dict[str, Digests] = {}
+    for notice_id, stamp, digest, summary in cache.summaries():
+        if stamp and stamp == stamps.get(notice_id) and summary.iri == iris[notice_id]:
+            kept.append(lean(summary, regulations))
+            digests[notice_id] = digest
+    todo = [(iri, notice_id, stamps[notice_id]) for iri, notice_id in listing
+            if notice_id not in digests]
+    # Each chunk stored as it comes: the details of the whole corpus are
+    # never held here at once.
+    for part in jobs.run(read_notices, store_dir, _chunks(todo, 32)):
+        cache.put(part)
+        for row in part:
+            kept.append(lean(pickle.loads(row[3]), regulations))
+            digests[row[0]] = row[2]
+    cache.keep_only(set(digests))
+    return Corpus.of(store_dir, kept, cache, digests, regulations)
+
+
+def read_notices(store_dir: Path, listing: list[tuple[str, str, str]]) -> list[Row]:
+    """The notices of `listing` ((IRI, id, stamp of its file)) read, as the
+    cache keeps them."""
+    stamps = {notice_id: stamp for _, notice_id, stamp in listing}
+    return [cache_row(stamps[notice.id], notice) for notice in gather_notices(
+        store_dir, [(iri, notice_id) for iri, notice_id, _ in listing])]
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """What a worker reading notices needs: the store's folder."""
+
+    store_dir: Path
+
+    def __call__(self) -> Path:
+        return self.store_dir
+
+
+def _chunks(items: list[T], size: int) -> list[list[T]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

@@ -143,6 +143,9 @@ class NoticeData:
     findings: list[Finding] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     links: set[tuple[str, str, str]] = field(default_factory=set)  # (x, p, r)
+    # A summary's links from its problems and measures, sorted (`lean`):
+    # `links` then holds the notice's own, which the overview reads.
+    item_links: tuple[tuple[str, str, str], ...] = ()
     subjects: set[tuple[str, str]] = field(default_factory=set)  # (problem, category)
     persons: list[PersonNode] = field(default_factory=list)
     spans: dict[str, tuple[int, int, str]] = field(default_factory=dict)
@@ -178,13 +181,13 @@ class NoticeData:
     def links_to(self) -> dict[str, list[tuple[str, str, str]]]:
         """Regulation IRI → the links to it, sorted."""
         by_regulation: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for link in sorted(self.links):
+        for link in sorted((*self.links, *self.item_links)):
             by_regulation[link[2]].append(link)
         return by_regulation
 
     @property
     def regulations(self) -> set[str]:
-        return {r for _, _, r in self.links}
+        return {r for _, _, r in (*self.links, *self.item_links)}
 
     @cached_property
     def by_iri(self) -> dict[str, Finding | Measure]:
@@ -227,14 +230,20 @@ class RegulationTable:
 def lean(summary: NoticeData, regulations: RegulationTable) -> NoticeData:
     """`summary` folded into `regulations`, then without its regulations'
     labels and its link items (a regulation page reads those back from the
-    cache: `Corpus.link_items`), and with the IRIs many notices repeat made
-    one string each: what the site keeps of a notice while it writes."""
+    cache: `Corpus.link_items`), with the IRIs many notices repeat made one
+    string each, and its problems' and measures' links a sorted tuple
+    (`NoticeData.item_links`): what the site keeps of a notice while it
+    writes (a set takes 16 to 32 bytes an element more than a tuple; the
+    overview reads `links`, which keeps the notice's own)."""
     regulations.add(summary)
     summary.regulation_labels = {}
     summary.regulation_names = {}
     summary.link_items = {}
-    summary.links = {(source, intern(relation), intern(regulation))
-                     for source, relation, regulation in summary.links}
+    iri = summary.iri
+    links = [(source, intern(relation), intern(regulation))
+             for source, relation, regulation in summary.links]
+    summary.links = {link for link in links if link[0] == iri}
+    summary.item_links = tuple(sorted(link for link in links if link[0] != iri))
     summary.subjects = {(problem, intern(category))
                         for problem, category in summary.subjects}
     return summary
@@ -246,13 +255,13 @@ class Corpus:
     def __init__(self, store_dir: Path, notice_id: str | None = None) -> None:
         """With `notice_id`, only that notice's graph is read (`kg view`)."""
         self.store_dir = store_dir
-        self._store = Store(store_dir, read_only=True)
         self._only = notice_id
         self.cache: PageCache | None = None
         self.digests: dict[str, tuple[str, str]] = {}
         self._wholes: dict[str, NoticeData] = {}
         self._items: dict[tuple[str, ...], dict[str, dict[str, LinkItem]]] = {}
         self._lean = False
+        self._of_cache = False
 
     @classmethod
     def of(cls, store_dir: Path, notices: Iterable[NoticeData],
@@ -275,6 +284,28 @@ class Corpus:
             corpus.__dict__["regulation_labels"] = regulations.labels()
             corpus._lean = True
         return corpus
+
+    @classmethod
+    def of_cache(cls, store_dir: Path, cache: PageCache,
+                 regulation_labels: dict[str, tuple[str, str | None]],
+                 category_labels: dict[str, str]) -> Corpus:
+        """A corpus whose notices are read from `cache` when asked for
+        (`read_notices`) and let go of with the wholes (`forget_wholes`),
+        with the tables of the corpus they belong to: what a worker needs
+        for notices' own pages (kg.site), without every notice's summary."""
+        corpus = cls(store_dir)
+        corpus.cache = cache
+        corpus.__dict__.update(notices={}, by_id={},
+                               regulation_labels=regulation_labels,
+                               category_labels=category_labels)
+        corpus._of_cache = True
+        return corpus
+
+    def read_notices(self, ids: list[str]) -> None:
+        """The notices `ids` in `by_id` (a corpus of the cache reads them)."""
+        if self._of_cache:
+            assert self.cache is not None
+            self.by_id.update(self.cache.summaries_of(ids))
 
     def link_items(self, notice: NoticeData, regulations: list[str]
                    ) -> dict[str, LinkItem]:
@@ -299,14 +330,23 @@ class Corpus:
 
     def forget_wholes(self) -> None:
         """Let go of the notices `whole` read and the link items
-        `link_items` read (the summaries stay)."""
+        `link_items` read (the summaries stay, but those `read_notices`
+        read)."""
         self._wholes.clear()
         self._items.clear()
+        if self._of_cache:
+            self.by_id.clear()
+
+    @cached_property
+    def _store(self) -> Store:
+        # Opened when first asked: a corpus of summaries made elsewhere (a
+        # pages' worker, kg.site) may never need it.
+        return Store(self.store_dir, read_only=True)
 
     def close(self) -> None:
         """Let go of the store (what was read stays). Not `Store.close`,
         which flushes, and a read-only store cannot."""
-        del self._store
+        self.__dict__.pop("_store", None)
 
     def select(self, query: str) -> list[dict[str, str]]:
         """The rows of a SELECT as dicts, unbound variables left out."""

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Final
 
 from kg.charts import CHART_ASSETS, chart_data
 from kg.errors import KgError
@@ -46,17 +46,10 @@ from kg.graph import (
     overview_graph,
     regulation_rows,
 )
-from kg.pagecache import Digests, PageCache, Row, cache_row
-from kg.pagedata import (
-    NoticeData,
-    RegulationTable,
-    file_stamp,
-    gather_notices,
-    lean,
-    notice_file,
-)
+from kg.pagecache import Folder, PageCache, gather_corpus, read_notices
+from kg.pagedata import file_stamp, notice_file
 from kg.pageinputs import context_digest, page_inputs
-from kg.sitejobs import run_jobs
+from kg.sitejobs import Jobs
 from kg.store import atomic_path
 from kg.viz import ASSETS, environment, render_html
 
@@ -74,8 +67,6 @@ KIND_NAMES: Final = {
     "other": "其他 other",
 }
 
-# The whole-graph files of `kg build` (without --no-dump), as the index names them.
-T = TypeVar("T")
 # Pages per task of a worker, by kind: the index and the overview alone (they
 # show every notice), the focus pages a few at a time, so no worker is left
 # with most of the work.
@@ -86,6 +77,7 @@ _CHUNK: Final = {"index": 1, "overview": 1, "category": 2, "regulation": 8,
 # their own pages (`_write_own_pages`); with more, the whole corpus is read.
 _FEW: Final = 64
 
+# The whole-graph files of `kg build` (without --no-dump), as the index names them.
 DUMP_LINKS: Final = {
     "graph.ttl": "graph.ttl (Turtle)",
     "graph.trig": "graph.trig (TriG, one graph per notice)",
@@ -126,14 +118,19 @@ def _write_whole_site(store_dir: Path, out: Path, max_nodes: int,
                       ) -> list[Path]:
     """Every page whose inputs changed, from the whole corpus; what the
     next write needs to tell whether only notices' own pages changed."""
-    site = Site(_gather(store_dir, cache, jobs), out, max_nodes, old,
-                cache.inputs(), jobs)
+    with Jobs(jobs, Folder(store_dir)) as readers:
+        corpus = gather_corpus(store_dir, cache, readers)
+    site = Site(corpus, out, max_nodes, old, cache.inputs())
     new: dict[str, str] = {}
     written: list[Path] = []
-    for path, digest, wrote in site.write_all():
-        new[path] = digest
-        if wrote:
-            written.append(out / path)
+    with Jobs(jobs, _NoticePages(store_dir, out, max_nodes, site.slugs,
+                                 corpus.regulation_labels,
+                                 corpus.category_labels)) as renderers:
+        renderers.start()
+        for path, digest, wrote in site.write_all(renderers):
+            new[path] = digest
+            if wrote:
+                written.append(out / path)
     for path in sorted(old.keys() - new.keys()):
         (out / path).unlink(missing_ok=True)
     _save_manifest(out, new)
@@ -173,7 +170,8 @@ def _write_own_pages(store_dir: Path, out: Path, max_nodes: int,
     if len(todo) > _FEW:
         corpus.close()
         return None
-    rows = _read((store_dir, stamps), todo)
+    rows = read_notices(store_dir, [(iri, notice_id, stamps[notice_id])
+                                    for iri, notice_id in todo])
     cache.put(rows)
     digests = {notice_id: digest for notice_id, (_, digest) in known.items()}
     digests |= {row[0]: row[2] for row in rows}
@@ -187,7 +185,7 @@ def _write_own_pages(store_dir: Path, out: Path, max_nodes: int,
     changed.__dict__["regulation_labels"] = labels
     changed.__dict__["category_labels"] = corpus.category_labels
     corpus.close()
-    site = Site(changed, out, max_nodes, old, rendered, 1, slugs)
+    site = Site(changed, out, max_nodes, old, rendered, slugs=slugs)
     new = dict(old)
     written = []
     for path, digest, wrote in site.write_all():
@@ -206,11 +204,11 @@ class Site:
     how to render and write each."""
 
     def __init__(self, corpus: Corpus, out: Path, max_nodes: int,
-                 old: dict[str, str], rendered: dict[str, str], jobs: int,
-                 slugs: dict[str, str] | None = None) -> None:
+                 old: dict[str, str], rendered: dict[str, str],
+                 *, slugs: dict[str, str] | None = None) -> None:
         """With `slugs` (the regulation pages' names), `corpus` holds only
         some notices, whose own pages are all this site writes."""
-        self.out, self.max_nodes, self.old, self.jobs = out, max_nodes, old, jobs
+        self.out, self.max_nodes, self.old = out, max_nodes, old
         self.corpus = corpus
         self.notices = [notice.row for notice in self.corpus.notices.values()]
         self.whole = slugs is None
@@ -236,7 +234,10 @@ class Site:
                 *(("notice", row.id, f"notices/{row.id}.html")
                   for row in self.notices)]
 
-    def write_all(self) -> Iterator[tuple[str, str, bool]]:
+    def write_all(self, jobs: Jobs | None = None) -> Iterator[tuple[str, str, bool]]:
+        """Each page as (path, its hash, whether it was written); with
+        `jobs`, its workers render notices' own pages (`_NoticePages`)
+        while this process renders the others, then notices' too."""
         for name, asset in {**ASSETS, **CHART_ASSETS}.items():
             yield self.write(f"{ASSET_DIR}/{name}", asset.read_bytes())
         todo: list[list[tuple[str, str]]] = []
@@ -249,7 +250,13 @@ class Site:
                 todo[-1].append((kind, key))
             else:
                 todo.append([(kind, key)])
-        for part in run_jobs(_render, self, todo, self.jobs):
+        if jobs is None:
+            for keys in todo:
+                yield from _render(self, keys)
+            return
+        own = [keys for keys in todo if keys[0][0] == "notice"]
+        others = [keys for keys in todo if keys[0][0] != "notice"]
+        for part in jobs.run(_render, self, own, first=others):
             yield from part
 
     def page(self, kind: str, key: str) -> Page:
@@ -288,6 +295,7 @@ class Site:
 
 def _render(site: Site, keys: list[tuple[str, str]]
             ) -> list[tuple[str, str, bool]]:
+    site.corpus.read_notices([key for kind, key in keys if kind == "notice"])
     written = [site.write(page.path, page.body)
                for page in (site.page(kind, key) for kind, key in keys)]
     # A worker renders a share of the whole site: the notices it read whole
@@ -296,42 +304,25 @@ def _render(site: Site, keys: list[tuple[str, str]]
     return written
 
 
-def _gather(store_dir: Path, cache: PageCache, jobs: int) -> Corpus:
-    """The corpus of the store: each notice from the cache when its Turtle
-    file is the one it was read from, else read again (by `jobs` processes)."""
-    listing = Corpus(store_dir).listing()
-    iris = {notice_id: iri for iri, notice_id in listing}
-    stamps = {notice_id: file_stamp(notice_file(store_dir, notice_id))
-              for _, notice_id in listing}
-    regulations = RegulationTable()
-    kept: list[NoticeData] = []
-    digests: dict[str, Digests] = {}
-    for notice_id, stamp, digest, summary in cache.summaries():
-        if stamp and stamp == stamps.get(notice_id) and summary.iri == iris[notice_id]:
-            kept.append(lean(summary, regulations))
-            digests[notice_id] = digest
-    todo = [(iri, notice_id) for iri, notice_id in listing if notice_id not in digests]
-    # Each chunk stored as it comes: the details of the whole corpus are
-    # never held here at once.
-    for part in run_jobs(_read, (store_dir, stamps), _chunks(todo, 32), jobs):
-        cache.put(part)
-        for row in part:
-            kept.append(lean(pickle.loads(row[3]), regulations))
-            digests[row[0]] = row[2]
-    cache.keep_only(set(iris))
-    return Corpus.of(store_dir, kept, cache, digests, regulations)
+@dataclass(frozen=True, slots=True)
+class _NoticePages:
+    """How a worker makes the site whose notices' own pages it renders: each
+    notice read from the page cache as its page is rendered (`gather_corpus`
+    left there the summaries this process holds), the tables those pages read
+    from the whole corpus given."""
 
+    store_dir: Path
+    out: Path
+    max_nodes: int
+    slugs: dict[str, str]
+    regulation_labels: dict[str, tuple[str, str | None]]
+    category_labels: dict[str, str]
 
-def _read(files: tuple[Path, dict[str, str]], listing: list[tuple[str, str]]
-          ) -> list[Row]:
-    """The notices of `listing` read, as the cache keeps them."""
-    store_dir, stamps = files
-    return [cache_row(stamps[notice.id], notice)
-            for notice in gather_notices(store_dir, listing)]
-
-
-def _chunks(items: list[T], size: int) -> list[list[T]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    def __call__(self) -> Site:
+        corpus = Corpus.of_cache(self.store_dir, PageCache(self.out),
+                                 self.regulation_labels, self.category_labels)
+        return Site(corpus, self.out, self.max_nodes,
+                    _read_manifest(self.out / MANIFEST), {}, slugs=self.slugs)
 
 
 def view_page(

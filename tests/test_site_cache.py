@@ -111,7 +111,7 @@ def test_a_notice_file_written_again_with_what_it_gave_renders_no_page(
     def gather(*_: object) -> None:
         raise AssertionError("the corpus gathered for one notice read again")
 
-    monkeypatch.setattr("kg.site._gather", gather)
+    monkeypatch.setattr("kg.site.gather_corpus", gather)
     rendered = _rendered(monkeypatch)
     write_site(out / "store", out, jobs=1)
     assert rendered == []
@@ -169,7 +169,7 @@ def test_a_changed_measure_renders_only_its_notices_page_as_afresh(
     def gather(*_: object) -> None:
         raise AssertionError("the corpus gathered for one notice read again")
 
-    monkeypatch.setattr("kg.site._gather", gather)
+    monkeypatch.setattr("kg.site.gather_corpus", gather)
     rendered = _rendered(monkeypatch)
     written = write_site(out / "store", out, jobs=1)
     assert rendered == [("notice", "luozhuang-2021")]
@@ -183,3 +183,41 @@ def test_a_changed_measure_renders_only_its_notices_page_as_afresh(
     assert _pages(out) == _pages(fresh)
     assert "（更正）" in (out / "notices" / "luozhuang-2021.html").read_text(
         encoding="utf-8")
+
+
+def test_a_site_written_by_two_jobs_is_the_one_written_by_one(
+    store: Path, tmp_path: Path
+) -> None:
+    """The worker renders notices' own pages from notices it reads from the
+    page cache one chunk at a time (kg.sitejobs, `Corpus.of_cache`)."""
+    from kg.site import write_site
+
+    alone, shared = tmp_path / "alone", tmp_path / "shared"
+    write_site(store, alone, jobs=1)
+    write_site(store, shared, jobs=2)
+    pages = sorted(p.relative_to(alone) for p in alone.rglob("*.html"))
+    assert pages == sorted(p.relative_to(shared) for p in shared.rglob("*.html"))
+    assert any(p.parts[0] == "notices" for p in pages)
+    for page in pages:
+        assert (shared / page).read_bytes() == (alone / page).read_bytes(), page
+
+
+def test_a_worker_renders_a_notice_page_from_the_cache_alone(
+    store: Path, tmp_path: Path
+) -> None:
+    from kg.site import _NoticePages, _render, regulation_slugs, write_site
+
+    site = tmp_path / "site"
+    write_site(store, site, jobs=1)
+    page = sorted(site.glob("notices/*.html"))[0]
+    expected = page.read_bytes()
+    page.unlink()
+    corpus = kg_graph.Corpus(store)
+    regulations = kg_graph.regulation_rows(corpus, min_notices=2)
+    worker = _NoticePages(store, site, 1500, regulation_slugs(regulations),
+                          corpus.regulation_labels, corpus.category_labels)()
+    assert worker.corpus.by_id == {}  # nothing read before a page asks
+    [(path, _, wrote)] = _render(worker, [("notice", page.stem)])
+    assert (path, wrote) == (f"notices/{page.stem}.html", True)
+    assert page.read_bytes() == expected
+    assert worker.corpus.by_id == {}  # let go of with the page
