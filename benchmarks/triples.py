@@ -418,9 +418,10 @@ def mb(size: int) -> str:
 
 def overview_md(data: dict[str, Any]) -> list[str]:
     per = data["per_notice"]
-    # The provenance: every oa: statement (an annotation's body and target,
-    # a target's source and selector, a selector's offsets) and the type of
-    # each annotation; a mention annotation's dcterms:type is left out.
+    # The provenance: every oa: statement (an annotation's body and its
+    # target, the span's IRI; before 2026-12-05 also a target's source and
+    # selector and a selector's offsets) and the type of each annotation; a
+    # mention annotation's dcterms:type is left out.
     oa = [r for r in data["by_predicate"] if r["name"].startswith("oa:")]
     annotations = sum(r["subjects"] for r in data["by_subject_type"]
                       if "oa:Annotation" in r["name"])
@@ -428,7 +429,7 @@ def overview_md(data: dict[str, Any]) -> list[str]:
     lines = [f"{data['notices']:,} notices, {data['triples']:,} triples in the store;"
              f" per notice graph {per['mean']:,.0f} (median {per['median']:,.0f},"
              f" {per['min']:,}–{per['max']:,}). The provenance of the facts"
-             " (each oa:Annotation, its target and selector):"
+             " (each oa:Annotation and its target):"
              f" {pct(share)} of the notice triples,"
              f" {pct(sum(r['bytes_share'] for r in oa))} of their N-Quads"
              " (oa: statements).",

@@ -38,6 +38,7 @@ from kg.pagedata import (
     PersonNode,
     tail,
 )
+from kg.rdf.iri import span_of
 from kg.rdf.namespaces import ELI, KG, OA
 
 TYPE: Final = str(RDF.type)
@@ -63,9 +64,7 @@ _ASSOCIATION, _ROLE, _AGENT, _PERSON = (
     str(PROV.Person))
 _UNIT_OF, _MEMBER, _ORG_ROLE, _MEMBER_OF = (
     str(ORG.unitOf), str(ORG.member), str(ORG.role), str(ORG.memberOf))
-_BODY, _TARGET, _SELECTOR, _START, _END, _FULL_TEXT = (
-    str(OA.hasBody), str(OA.hasTarget), str(OA.hasSelector),
-    str(OA.start), str(OA.end), str(KG.fullText))
+_BODY, _TARGET, _FULL_TEXT = str(OA.hasBody), str(OA.hasTarget), str(KG.fullText)
 
 Triple = tuple[str, str, str]
 
@@ -257,23 +256,22 @@ def _persons(graph: _Graph, notice: NoticeData) -> None:
 
 def _spans(graph: _Graph, text: str) -> dict[str, tuple[int, int, str]]:
     """Each annotated node's first span: (start, end, its text), the text read
-    from the notice's `kg:fullText` between the selector's offsets."""
+    from the notice's `kg:fullText` between the offsets of the target's span
+    IRI (kg.rdf.iri.span_iri)."""
     spans: dict[str, tuple[int, int, str]] = {}
     for predicates in graph.out.values():
         bodies = predicates.get(_BODY)
         if not bodies:
             continue
         for target in predicates.get(_TARGET, ()):
-            for selector in graph.all(target, _SELECTOR):
-                start, end = (graph.one(selector, _START),
-                              graph.one(selector, _END))
-                if start is None or end is None:
-                    continue
-                first, last = int(start), int(end)
-                span = (first, last, text[first:last])
-                for body in bodies:
-                    if body not in spans or span < spans[body]:
-                        spans[body] = span
+            found = span_of(target)
+            if found is None:
+                continue
+            _, first, last = found
+            span = (first, last, text[first:last])
+            for body in bodies:
+                if body not in spans or span < spans[body]:
+                    spans[body] = span
     return spans
 
 

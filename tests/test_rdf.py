@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 import pyoxigraph
 import pytest
 import rdflib
+from hypothesis import given
+from hypothesis import strategies as st
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store
 
 from kg.model import Notice
@@ -33,6 +35,7 @@ PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 
@@ -70,8 +73,11 @@ def test_every_annotation_quotes_exactly_its_span(make: Callable[[], Notice]) ->
         """
         SELECT ?start ?end ?exact WHERE {
           ?a a oa:Annotation ; oa:hasTarget ?t .
-          ?t oa:hasSource ?notice ; oa:hasSelector ?p .
-          ?p oa:start ?start ; oa:end ?end .
+          BIND (IRI(STRBEFORE(STR(?t), "#")) AS ?notice)
+          BIND (STRAFTER(STR(?t), "#selector(type=TextPositionSelector,start=")
+                AS ?offsets)
+          BIND (xsd:integer(STRBEFORE(?offsets, ",end=")) AS ?start)
+          BIND (xsd:integer(STRBEFORE(STRAFTER(?offsets, ",end="), ")")) AS ?end)
           ?notice kg:fullText ?text .
           BIND (SUBSTR(?text, ?start + 1, ?end - ?start) AS ?exact)
         }""",
@@ -178,8 +184,11 @@ def test_rule_mention_links_to_a_regulation_with_its_gazetteer_kind() -> None:
         """
         SELECT ?label ?kind WHERE {
           ?a oa:hasBody ?r ;
-             oa:hasTarget [ oa:hasSource ?n ;
-                            oa:hasSelector [ oa:start ?s ; oa:end ?e ] ] .
+             oa:hasTarget ?t .
+          BIND (IRI(STRBEFORE(STR(?t), "#")) AS ?n)
+          BIND (STRAFTER(STR(?t), ",start=") AS ?offsets)
+          BIND (xsd:integer(STRBEFORE(?offsets, ",end=")) AS ?s)
+          BIND (xsd:integer(STRBEFORE(STRAFTER(?offsets, ",end="), ")")) AS ?e)
           ?n kg:fullText ?text .
           FILTER (SUBSTR(?text, ?s + 1, ?e - ?s) = "“三重一大”")
           ?r skos:prefLabel ?label ; eli:type_document ?kind .
@@ -330,8 +339,11 @@ def test_every_mention_annotation_says_how_the_regulation_is_mentioned() -> None
         """
         SELECT ?exact ?relation WHERE {
           ?a oa:hasBody ?r ; dcterms:type ?relation ;
-             oa:hasTarget [ oa:hasSource ?n ;
-                            oa:hasSelector [ oa:start ?s ; oa:end ?e ] ] .
+             oa:hasTarget ?t .
+          BIND (IRI(STRBEFORE(STR(?t), "#")) AS ?n)
+          BIND (STRAFTER(STR(?t), ",start=") AS ?offsets)
+          BIND (xsd:integer(STRBEFORE(?offsets, ",end=")) AS ?s)
+          BIND (xsd:integer(STRBEFORE(STRAFTER(?offsets, ",end="), ")")) AS ?e)
           ?n kg:fullText ?text .
           BIND (SUBSTR(?text, ?s + 1, ?e - ?s) AS ?exact)
           ?r a eli:LegalResource .
@@ -415,3 +427,21 @@ def test_literals_with_quotes_backslashes_and_line_breaks_survive() -> None:
     values = {str(o) for _, _, o in rdflib.Graph().parse(data=turtle(triples),
                                                          format="turtle")}
     assert values == {text}
+
+
+@given(st.integers(0, 10**7), st.integers(0, 10**7))
+def test_a_span_iri_gives_back_its_source_and_offsets(start: int, end: int) -> None:
+    source = iri.notice_iri("luozhuang-2021").value
+    target = iri.span_iri(source, start, end)
+    assert iri.span_of(target) == (source, start, end)
+    # It is an IRI Oxigraph takes as it is (no character to escape).
+    assert NamedNode(target).value == target
+
+
+@pytest.mark.parametrize("other", [
+    "https://w3id.org/kg-inspection/notice/x/annotation/1/target",
+    "https://w3id.org/kg-inspection/notice/x#selector(type=TextQuoteSelector,exact=a)",
+    "https://w3id.org/kg-inspection/notice/x#selector(type=TextPositionSelector,start=1)",
+])
+def test_an_iri_that_is_no_span_has_no_offsets(other: str) -> None:
+    assert iri.span_of(other) is None

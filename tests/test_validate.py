@@ -116,25 +116,35 @@ def test_a_measure_without_its_annotation_is_reported(
     assert measure.value in report.text
 
 
-def test_a_selector_ending_before_it_starts_is_reported(
-    tmp_path: Path, quads: list[Quad]
+@pytest.mark.parametrize(
+    ("target", "shape"),
+    [
+        # ends before it starts, ends past the notice's text (luozhuang's
+        # fixture text is far shorter than 999,999 code points)
+        (LUOZHUANG.span(40, 30).value, "[SPARQL]"),
+        (LUOZHUANG.span(0, 999_999).value, "[SPARQL]"),
+        # a span of something that is not a notice
+        (iri.span_iri(LUOZHUANG.measure("1-1-1", 1).value, 0, 5), "[SPARQL]"),
+        # not a span IRI at all: the old target node, a leading zero
+        (LUOZHUANG.notice.value + "/annotation/1/target", "[Pattern]"),
+        (LUOZHUANG.notice.value
+         + "#selector(type=TextPositionSelector,start=01,end=5)", "[Pattern]"),
+    ],
+    ids=["end-before-start", "past-the-text", "not-a-notice", "old-target-node",
+         "leading-zero"],
+)
+def test_a_target_that_is_no_span_of_its_notice_is_reported(
+    tmp_path: Path, quads: list[Quad], target: str, shape: str
 ) -> None:
-    position = LUOZHUANG.position(1)
-    start = next(
-        q for q in quads if q.subject == position and q.predicate == ox_oa.start
+    annotation = LUOZHUANG.annotation(1)
+    old = next(
+        q for q in quads if q.subject == annotation and q.predicate == ox_oa.hasTarget
     )
-    later = Quad(
-        position,
-        ox_oa.start,
-        Literal(
-            "999999",
-            datatype=NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger"),
-        ),
-        start.graph_name,
-    )
-    report = validate_graph(corrupt(tmp_path, quads, start.__eq__, [later]))
+    wrong = Quad(annotation, ox_oa.hasTarget, NamedNode(target), old.graph_name)
+    report = validate_graph(corrupt(tmp_path, quads, old.__eq__, [wrong]))
     assert not report.conforms
-    assert "[LessThan]" in report.text
+    assert report.violations == 1, report.text
+    assert "TargetShape" in report.text and shape in report.text, report.text
 
 
 def test_a_measure_kind_outside_the_scheme_is_reported(

@@ -7,9 +7,10 @@ self-contained: the labels and types of the shared entities it mentions
 so a graph can be pushed, replaced or deleted on its own.
 
 Every node that came from the text, and every regulation mention, gets one
-`oa:Annotation` whose target selects its span (Web Annotation Data Model
-§4.2.4 TextPositionSelector: offsets in code points, which are Python `str`
-offsets over the NFC text); the text itself is stated once, as the notice's
+`oa:Annotation` whose target is its span (Web Annotation Data Model §4.2.4
+TextPositionSelector, written as the Selectors and States fragment IRI:
+offsets in code points, which are Python `str` offsets over the NFC text);
+the text itself is stated once, as the notice's
 `kg:fullText`, and a quote is read from it.
 
 A notice's statements are written as N-Quads text (kg.rdf.terms), not built
@@ -60,7 +61,6 @@ from kg.rdf.terms import (
     TIME,
     XSD,
     literal,
-    offset,
     typed,
     zh,
 )
@@ -168,26 +168,22 @@ class _NoticeGraph:
     def annotate(self, body: str, span: Span) -> str:
         """One oa:Annotation saying `body` was extracted from `span`; returns it.
 
-        Seven statements: the annotation, its target in the notice and the
-        target's position selector. What the Web Annotation model lets a
-        graph state once is stated once: the quote is the notice's
-        `kg:fullText` between the offsets (no oa:TextQuoteSelector, which
-        said again the body's own label in three annotations of four), the
-        selector's and target's classes follow from oa:start and
-        oa:hasSelector, and every kg annotation is oa:identifying (the
-        ontology says so of the corpus, not each annotation)."""
+        Three statements: the annotation's class, its body and its target,
+        the span's IRI (`iri.span_iri`: the W3C fragment IRI of the
+        oa:SpecificResource with the notice as its source and an
+        oa:TextPositionSelector of the offsets). What the Web Annotation
+        model lets a graph state once is stated once: the quote is the
+        notice's `kg:fullText` between the offsets (no oa:TextQuoteSelector,
+        which said again the body's own label in three annotations of four),
+        the source and the offsets are in the target's IRI, and every kg
+        annotation is oa:identifying (the ontology says so of the corpus, not
+        each annotation)."""
         self.annotations += 1
-        n = self.annotations
-        annotation, target = self.iris.annotation(n), self.iris.target(n)
-        position = self.iris.position(n)
+        annotation = self.iris.annotation(self.annotations)
         add = self.add
         add(annotation, RDF.type, OA.Annotation)
         add(annotation, OA.hasBody, body)
-        add(annotation, OA.hasTarget, target)
-        add(target, OA.hasSource, self.node)
-        add(target, OA.hasSelector, position)
-        add(position, OA.start, offset(span.start))
-        add(position, OA.end, offset(span.end))
+        add(annotation, OA.hasTarget, self.iris.span(span.start, span.end))
         return annotation
 
     # --- the notice and the inspection ----------------------------------------
