@@ -66,7 +66,6 @@ KG_TERMS: Final = (
     "InspectionRow",  # a row of the inspections query ⊂ prov:Entity
     "TimelineRow",  # a row of the timeline query ⊂ prov:Entity
     "CategoryRow",  # a row of the categories query ⊂ prov:Entity
-    "MeasureRow",  # a row of the measures query ⊂ prov:Entity
     "EnactedRow",  # a row of the enacted query ⊂ prov:Entity
     # Object properties
     "addresses",  # Measure → Finding ⊂ prov:used
@@ -93,7 +92,7 @@ KG_TERMS: Final = (
     "firstDate",  # RegulationUsage → xsd:date ⊂ dcterms:date
     "lastDate",  # RegulationUsage → xsd:date ⊂ dcterms:date
     "noticeId",  # a row → its notice's id ⊂ dcterms:identifier
-    "textStart",  # a row → where its text starts ⊂ rdf:value
+    "textStart",  # a row or a measure → where its text starts ⊂ rdf:value
     "textEnd",  # a row → where its text ends ⊂ rdf:value
     "text",  # EnactedRow → the title as written ⊂ rdf:value
     "bodyLabel",  # InspectionRow → the inspecting body's label ⊂ dcterms:description
@@ -106,7 +105,7 @@ KG_TERMS: Final = (
     "enactedFound",  # InspectionRow → how many EnactedRows ⊂ rdf:value
     "event",  # TimelineRow → the step's name ⊂ dcterms:type
     "step",  # TimelineRow → the step's place in the order ⊂ rdf:value
-    "categories",  # MeasureRow → its problem's category ids ⊂ dcterms:description
+    "categories",  # Problem → its category ids ⊂ dcterms:description
     # Individuals: the roles of the inspection's qualified associations
     "inspector",  # prov:Role of the inspection group
     "inspected",  # prov:Role of the inspected organisation

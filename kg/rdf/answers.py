@@ -133,7 +133,7 @@ def _read_predicates() -> frozenset[str]:
 @cache
 def _row_classes() -> frozenset[str]:
     return frozenset((KG.InspectionRow, KG.TimelineRow, KG.CategoryRow,
-                      KG.MeasureRow, KG.EnactedRow))
+                      KG.Measure, KG.EnactedRow))
 
 
 def _or_none(values: list[str]) -> list[str | None]:
@@ -351,14 +351,13 @@ def _measures(graph: _Graph) -> Iterator[KeptRow]:
                   for found in graph.values(row, KG.measuresFound)
                   if _number(found) > 0
                   for notice_id in graph.values(row, KG.noticeId)]
-    for row in graph.typed.get(KG.MeasureRow, []):
-        for notice_id, start, measure in product(
-            notice_ids, graph.values(row, KG.textStart), graph.values(row, KG.rowOf)
-        ):
-            yield from _measure_rows(graph, row, notice_id, start, measure)
+    for measure in graph.typed.get(KG.Measure, []):
+        starts = graph.values(measure, KG.textStart)
+        for notice_id, start in product(notice_ids, starts):
+            yield from _measure_rows(graph, notice_id, start, measure)
 
 
-def _measure_rows(graph: _Graph, row: str, notice_id: str, start: str, measure: str
+def _measure_rows(graph: _Graph, notice_id: str, start: str, measure: str
                   ) -> Iterator[KeptRow]:
     values = graph.values
     kinds = values(measure, DCTERMS.type)
@@ -367,7 +366,7 @@ def _measure_rows(graph: _Graph, row: str, notice_id: str, start: str, measure: 
         for category in values(problem, DCTERMS.subject)})
     for measure_id, kind_concept, text, categories in product(
         values(measure, DCTERMS.identifier), kinds, values(measure, RDFS.label),
-        graph.optional(row, KG.categories),
+        _or_none(graph.path(measure, KG.addresses, KG.categories)),
     ):
         identifier = text_of(measure_id)
         # REPLACE(?measure_id, "/[^/]*$", ""): all before its last slash.

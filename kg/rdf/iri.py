@@ -272,11 +272,6 @@ class NoticeTerms(Generic[Term]):
         tail = "" if key is None else "/" + _segment(key)
         return self._make(f"{self.base}/row/{_segment(kind)}{tail}")
 
-    def measure_row(self, problem_path: str, ordinal: int) -> Term:
-        """The row of the measure `measure(problem_path, ordinal)`."""
-        return self._make(
-            f"{self.base}/row/measure/{_segment(problem_path)}/{ordinal}")
-
     def person(self, ordinal: int) -> Term:
         return self._make(f"{self.base}/person/{ordinal}")
 
