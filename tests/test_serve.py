@@ -123,7 +123,7 @@ def test_every_named_query_answers_as_the_local_store(
 def test_the_default_graph_is_the_union_as_locally(served: Served, built: Path
                                                    ) -> None:
     local = run_query(COUNT_ALL, built / "store", None).rows
-    assert int(local[0][0] or 0) > 20_000
+    assert int(local[0][0] or 0) > 10_000
     assert run_query(COUNT_ALL, built / "store", served.sparql).rows == local
     assert run_query(COUNT_DEFAULT, built / "store", served.sparql).rows == local
     result = CliRunner().invoke(main, ["sparql", COUNT_ALL, "--endpoint",
