@@ -47,7 +47,13 @@ from typing import Any
 
 import kg
 from kg import outlock, writer
-from kg.buildcache import CACHE_FILE, BuildCache, Record, read_cache
+from kg.buildcache import (
+    CACHE_FILE,
+    BuildCache,
+    Hashed,
+    Record,
+    read_cache_and_hashes,
+)
 from kg.buildcache import FORMAT as CACHE_FORMAT
 from kg.buildreport import AbsentNotice, BuildReport, FileEntry
 from kg.buildstate import (
@@ -116,6 +122,8 @@ class _Plan:
     entries: list[FileEntry]  # the report's, so far
     reused: dict[str, Record]  # the records of the inputs found unchanged
     pending: list[Input]  # the inputs to extract
+    known: dict[str, Hashed]  # input key → (stat, sha256) as the cache has them
+    hashed: dict[str, Hashed]  # the same of this build's inputs
 
 
 def build_corpus(
@@ -175,7 +183,7 @@ def _plan(
     """Read the cache and the store (read-only), find the inputs and decide
     which are to be extracted."""
     fingerprint = extraction_fingerprint(gazetteers)
-    meta, old = read_cache(out / CACHE_FILE)
+    meta, old, known = read_cache_and_hashes(out / CACHE_FILE)
     reusable: dict[str, Record] = {}
     if (meta.get("kg_version"), meta.get("fingerprint")) == (kg.__version__,
                                                             fingerprint):
@@ -190,10 +198,11 @@ def _plan(
     orphaned = orphans(graphs, old)
     old |= orphaned
     entries, candidates = find_inputs(inputs, out)
-    todo = identify(candidates, entries, held_ids(old, candidates, prune))
+    todo = identify(candidates, entries, held_ids(old, candidates, prune), known)
     reused, pending = reuse(todo, reusable, built, out, entries)
     return _Plan(meta, fingerprint, digest(ontology_files()), graphs, old,
-                 orphaned, {key for _, key in candidates}, entries, reused, pending)
+                 orphaned, {key for _, key in candidates}, entries, reused, pending,
+                 known, {i.key: (i.stat, i.sha256) for i in todo if i.stat is not None})
 
 
 def _up_to_date(plan: _Plan, out: Path, options: _Options) -> bool:
@@ -238,6 +247,7 @@ def _write(
                             # False while a build runs: the report, the
                             # summary graph and the dumps may be stale.
                             "outputs_current": False})
+            cache.set_hashed(plan.hashed, plan.known)
             write_results(extract_all(plan.pending, options.jobs,
                                       options.gazetteers, options.progress),
                           store, cache, out, plan.entries, records)
@@ -299,9 +309,9 @@ def _update_graphs(
 
 def _release_freed_memory() -> None:
     """Give the pages glibc's allocator holds free back to the system
-    (malloc_trim): the extraction and the store's writing leave many, and
-    the page workers fork from this process, each counting its resident
-    pages again. Elsewhere (no glibc) nothing is done."""
+    (malloc_trim): the extraction and the store's writing leave many,
+    which would stay in this process's resident size through the pages.
+    Elsewhere (no glibc) nothing is done."""
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:

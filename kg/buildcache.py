@@ -30,14 +30,19 @@ if TYPE_CHECKING:  # imported where rows are made: it imports the extractors
     from kg.rdf.answers import KeptRow
     from kg.rdf.summary import ScopedCitation
 
-# 6: the named queries' rows of each graph (table answers); 5: a record
+# 7: each input's stat when it was hashed (table hashed); 6: the named
+# queries' rows of each graph (table answers); 5: a record
 # holds its notice's category counts; 4: a record is `Record` as JSON; 3: a
 # free-form dict; 1, 2: a JSON file. A cache of another format is read as
 # lost: the store then decides what exists (its notice graphs no record knows
 # are orphans) and every input is extracted again.
-FORMAT = 6
+FORMAT = 7
 # The cache's file in the output folder.
 CACHE_FILE: Final = ".kg-cache.sqlite"
+# An input's (size, modification time in ns, inode) when it was hashed, and
+# its sha256.
+Stat = tuple[int, int, int]
+Hashed = tuple[Stat, str]
 # The key of a record made for a notice graph the store holds and the cache
 # did not know (an orphan): no input's key starts so (see `cache_key`).
 ORPHAN_KEY = "store:"
@@ -95,6 +100,12 @@ CREATE TABLE IF NOT EXISTS citations (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS citations_by_graph ON citations (graph);
 CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY) WITHOUT ROWID;
+-- Each input's size, modification time and inode when it was hashed, and
+-- its sha256 (kg.discover.identify): an input of that stat is not read again.
+CREATE TABLE IF NOT EXISTS hashed (
+    key TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL, sha256 TEXT NOT NULL
+) WITHOUT ROWID;
 -- The rows each named query gives for one notice graph (kg.rdf.answers),
 -- read by kg.queries.kept in the order of the query's sort keys k1..k4. A
 -- graph's IRI and a row's cell types are stated once, by number: at 10,000
@@ -141,8 +152,16 @@ def read_cache(path: Path) -> tuple[dict[str, Any], dict[str, Record]]:
     """The meta values and the input records of the last build; nothing for a
     missing, unreadable or older cache (the build then extracts everything
     again). Opened read-only: reading never changes the file."""
+    meta, records, _ = read_cache_and_hashes(path)
+    return meta, records
+
+
+def read_cache_and_hashes(path: Path) -> tuple[
+        dict[str, Any], dict[str, Record], dict[str, Hashed]]:
+    """`read_cache`, and input key → (stat, sha256) of each input as it was
+    hashed (`BuildCache.set_hashed`)."""
     if not path.is_file():
-        return {}, {}
+        return {}, {}, {}
     try:
         with contextlib.closing(
             sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -150,12 +169,15 @@ def read_cache(path: Path) -> tuple[dict[str, Any], dict[str, Record]]:
             meta = {name: json.loads(value) for name, value
                     in connection.execute("SELECT name, value FROM meta")}
             if meta.get("format") != FORMAT:
-                return {}, {}
+                return {}, {}, {}
             records = {key: Record.from_json(record) for key, record
                        in connection.execute("SELECT key, record FROM inputs")}
+            hashed = {key: ((size, mtime, inode), sha256)
+                      for key, size, mtime, inode, sha256 in connection.execute(
+                          "SELECT key, size, mtime_ns, inode, sha256 FROM hashed")}
     except (sqlite3.Error, ValueError):
-        return {}, {}
-    return meta, records
+        return {}, {}, {}
+    return meta, records, hashed
 
 
 class BuildCache:
@@ -208,6 +230,21 @@ class BuildCache:
                     )
                     self._db.executemany("INSERT OR IGNORE INTO dirty VALUES (?)",
                                          {(r.key,) for r in rows})
+
+    def set_hashed(self, hashed: Mapping[str, Hashed],
+                   known: Mapping[str, Hashed]) -> None:
+        """Remember the inputs' stats and sha256 `hashed`, the cache knowing
+        `known` (what `read_cache_and_hashes` read): only the difference is
+        written."""
+        gone = [(key,) for key in known.keys() - hashed.keys()]
+        changed = [(key, *stat, sha256) for key, (stat, sha256) in hashed.items()
+                   if known.get(key) != (stat, sha256)]
+        if not gone and not changed:
+            return
+        with self._transaction():
+            self._db.executemany("DELETE FROM hashed WHERE key = ?", gone)
+            self._db.executemany("INSERT OR REPLACE INTO hashed VALUES (?, ?, ?, ?, ?)",
+                                 changed)
 
     def keep_only(self, records: Mapping[str, Record]) -> None:
         """Forget every input but those of `records`, and the citations of

@@ -14,16 +14,21 @@ import dataclasses
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from kg.buildcache import ORPHAN_KEY, Record, cache_key
+from kg.buildcache import ORPHAN_KEY, Hashed, Record, Stat, cache_key
 from kg.buildreport import FileEntry, FileState
 from kg.errors import InputError
 from kg.ingest import CONVERT_HINT, UNSUPPORTED_SUFFIXES, open_input
 from kg.noticeid import HASH_DIGITS, id_key, path_hash, shown_path, stem_id
 
 SUFFIXES = (".txt", ".htm", ".html")
+# A file modified this close to the moment its stat was taken is hashed again
+# next time, whatever its stat: a write in the same tick of the file system's
+# clock, of the same size, would leave the stat as it was ("racy git").
+_SETTLED_NS = 2_000_000_000
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -35,6 +40,9 @@ class Input:
     sha256: str
     notice_id: str
     id_note: str = ""  # why notice_id is not the file stem
+    # (size, mtime_ns, inode) taken before it was hashed; None when the file
+    # was too freshly modified for the stat to vouch for its bytes next time.
+    stat: Stat | None = None
 
 
 def find_inputs(
@@ -142,9 +150,11 @@ def _derived_from(notice_id: str, stem: str) -> bool:
 
 def identify(
     candidates: list[tuple[str, str]], entries: list[FileEntry],
-    held: dict[str, tuple[str, str]],
+    held: dict[str, tuple[str, str]], hashed: Mapping[str, Hashed] | None = None,
 ) -> list[Input]:
-    """Hash each file, skip repeated contents, and give each notice an id no
+    """Hash each file (unless `hashed`, input key → (stat, sha256) as the
+    last build hashed it, has its stat as it is now: then that sha256), skip
+    repeated contents, and give each notice an id no
     other notice has, in this build or in the store (`held`), compared
     NFC-normalised and case-folded: the cleaned file stem (`kg.noticeid`), or,
     for an id taken, the stem and a hash of the file's absolute path
@@ -155,7 +165,7 @@ def identify(
     todo: list[Input] = []
     for path, key in candidates:
         try:
-            digest = _sha256(Path(path))
+            digest, stat = _hash(Path(path), (hashed or {}).get(key))
         except InputError as error:
             entries.append(FileEntry(path, FileState.FAILED, error.without_path))
             continue
@@ -174,8 +184,23 @@ def identify(
             note += f"; this notice is {notice_id}"
             digits *= 2
         taken[id_key(notice_id)] = (key, shown_path(path))
-        todo.append(Input(path, key, digest, notice_id, note))
+        todo.append(Input(path, key, digest, notice_id, note, stat))
     return todo
+
+
+def _hash(path: Path, known: Hashed | None) -> tuple[str, Stat | None]:
+    """The sha256 of `path` (that of `known` when the file's stat is its),
+    and the stat taken before it was read, if it can vouch for the bytes
+    next time: any write after it changes the modification time."""
+    try:
+        status = path.stat()
+    except OSError:
+        return _sha256(path), None  # open_input says what is wrong, or reads it
+    stat = (status.st_size, status.st_mtime_ns, status.st_ino)
+    if known is not None and known[0] == stat:
+        return known[1], stat
+    settled = status.st_mtime_ns < time.time_ns() - _SETTLED_NS
+    return _sha256(path), stat if settled else None
 
 
 def _sha256(path: Path) -> str:

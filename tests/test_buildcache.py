@@ -6,7 +6,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kg.buildcache import FORMAT, BuildCache, Record, read_cache
+from kg.buildcache import (
+    FORMAT,
+    BuildCache,
+    Record,
+    read_cache,
+    read_cache_and_hashes,
+)
 from kg.rdf.summary import Citation, scoped_citations
 
 AUDIT = Citation("审计法", "中华人民共和国审计法", "law", "法律", {"studies": 2}, 0)
@@ -158,3 +164,20 @@ def test_a_record_of_another_shape_makes_the_whole_cache_read_as_lost(
     connection.close()
     assert read_cache(path) == ({}, {})
     assert Record.from_json(record("a").to_json()) == record("a")
+
+
+def test_the_inputs_stats_hashed_are_read_back_as_set_the_gone_forgotten(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = BuildCache(path)
+    cache.set_meta({"format": FORMAT})
+    first = {"/in/a.txt": ((10, 1, 7), "a" * 64), "/in/b.txt": ((20, 2, 8), "b" * 64)}
+    cache.set_hashed(first, {})
+    cache.close()
+    assert read_cache_and_hashes(path)[2] == first
+    cache = BuildCache(path)
+    then = {"/in/a.txt": ((11, 3, 7), "c" * 64)}
+    cache.set_hashed(then, first)
+    cache.close()
+    assert read_cache_and_hashes(path)[2] == then
