@@ -36,8 +36,8 @@ from kg.vocab import BASE, ONTOLOGY_IRI
 # An annotation's target: the characters start..end of a notice's text, as the
 # fragment IRI that W3C "Selectors and States" (Note 2017, §4) defines for an
 # oa:SpecificResource whose oa:hasSource is the notice and whose oa:hasSelector
-# is an oa:TextPositionSelector. The same resource the three nodes (target,
-# selector, offsets) described, in one IRI and one statement instead of six:
+# is an oa:TextPositionSelector. The same resource a target node and its
+# selector node described, in one IRI and one statement instead of five:
 # provenance was 43% of a notice graph's triples (benchmarks/README.md).
 _SPAN_FRAGMENT: Final = "#selector(type=TextPositionSelector,start={},end={})"
 _SPAN: Final = re.compile(

@@ -61,7 +61,7 @@ def typed(lexical: str, datatype: str) -> str:
 
 
 def offset(value: int) -> str:
-    """A character offset as oa:start and oa:end take it (WA §4.2.4)."""
+    """A character offset, typed as WA §4.2.4 types oa:start and oa:end."""
     return typed(str(value), XSD.nonNegativeInteger)
 
 
