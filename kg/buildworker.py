@@ -10,11 +10,10 @@ do starts in a third of the time (kg.build). Workers are started with
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 from kg.errors import InputError, KgError, LimitError
-from kg.export import notice_to_dict
+from kg.export import notice_json
 from kg.ingest import read_source
 from kg.link import Gazetteer
 from kg.pipeline import extract_source
@@ -37,7 +36,7 @@ class Result:
     graph: str = ""
     nquads: bytes = b""
     turtle: bytes = b""
-    json_text: str = ""
+    json: bytes = b""  # notices/<id>.json
     warnings: tuple[str, ...] = ()
     triples: int = 0
     error: str = ""
@@ -90,8 +89,7 @@ def extract(path: str, sha256: str, notice_id: str) -> Result:
             graph=rdf.graph,
             nquads=rdf.nquads,
             turtle=rdf.turtle,
-            json_text=json.dumps(notice_to_dict(notice), ensure_ascii=False,
-                                 indent=2) + "\n",
+            json=notice_json(notice),
             warnings=tuple(dict.fromkeys(source.warnings + notice.warnings)),
             triples=rdf.triples,
             citations=tuple(scoped_citations(notice.id, notice_date(notice),

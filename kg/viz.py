@@ -30,6 +30,7 @@ from typing import Any, Final, Literal
 from urllib.parse import quote
 
 import networkx as nx
+import orjson
 import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -112,9 +113,16 @@ def environment() -> Environment:
     )
     env.filters["urlsegment"] = _url_segment
     env.filters["tail"] = tail
-    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False,
-                                         "separators": (",", ":")}
+    env.policies["json.dumps_function"] = _json_text
+    env.policies["json.dumps_kwargs"] = {}
     return env
+
+
+def _json_text(value: object) -> str:
+    """`tojson` in the templates: compact, not ASCII-escaped. orjson, not
+    json: a page's data is its largest part, and json took 7% of the pages'
+    CPU at 10,000 notices (orjson encodes it several times faster)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 @lru_cache(maxsize=1 << 16)

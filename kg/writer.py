@@ -163,7 +163,7 @@ def _write_notice(
         return entry, (Record(item.path, item.sha256, item.notice_id,
                               error=result.error)
                        if result.cacheable else None)
-    json_bytes = result.json_text.encode("utf-8")
+    json_bytes = result.json
     write_bytes(notice_file(out, item.notice_id, ".ttl"), result.turtle)
     write_bytes(notice_file(out, item.notice_id, ".json"), json_bytes)
     warnings = result.warnings + ((item.id_note,) if item.id_note else ())

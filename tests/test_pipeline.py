@@ -3,6 +3,7 @@ and the same facts whatever the punctuation width or the page around the text.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.export import notice_to_dict
+from kg.export import notice_json, notice_to_dict
 from kg.ingest import source_from_bytes, source_from_text
 from kg.model import Notice, Span
 from kg.pipeline import extract_notice, extract_source
@@ -115,6 +116,18 @@ def test_json_has_every_contract_field(notices: dict[str, Notice], name: str) ->
         }
         for mention in regulation["mentions"]:
             assert mention["relation"] in {"cites", "studies", "enacts", "violates"}
+
+
+@pytest.mark.parametrize("name", NOTICES)
+def test_the_json_file_is_the_bytes_json_would_write(
+    notices: dict[str, Notice], name: str
+) -> None:
+    # notices/<id>.json is encoded by orjson for speed; its bytes stay those
+    # of the standard library's indented, non-ASCII-escaped JSON, so the
+    # golden files and users' diffs do not move with the encoder.
+    document = notice_to_dict(notices[name])
+    expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    assert notice_json(notices[name]) == expected.encode("utf-8")
 
 
 @pytest.mark.parametrize("name", NOTICES)
