@@ -65,6 +65,29 @@ def write_dumps(store: Store, records: Mapping[str, Record], out: Path,
     store's other graphs (`graphs`: the store's, when the caller has them).
     The union Turtle writes a triple stated in several graphs once per graph
     (a parser reads the repeats as one triple)."""
+    dumps_of(store, records, out, graphs).write()
+
+
+class Dumps(NamedTuple):
+    """What graph.trig and graph.ttl are made of, read from the store: the
+    dumps can then be written once the store is closed, while the pages are
+    rendered (kg.build), from files alone."""
+
+    out: Path
+    files: list[tuple[str, Path]]  # (graph IRI, its Turtle file), in order
+    others: list[tuple[str, bytes]]  # (graph IRI, its Turtle), after them
+
+    def write(self) -> None:
+        """Patch the dumps in place, or write them whole (module docstring)."""
+        index = _read_index(self.out)
+        if index is None or not _patch(index, self.files, self.others, self.out):
+            _write_whole(self.files, self.others, self.out)
+
+
+def dumps_of(store: Store, records: Mapping[str, Record], out: Path,
+             graphs: Sequence[str] | None = None) -> Dumps:
+    """The dumps in `out` of the notices of `records` and the store's other
+    graphs (`graphs`: the store's, when the caller has them), not written."""
     notices = sorted((r.graph, r.notice_id) for r in records.values()
                      if r.graph is not None)
     files = [(graph, notice_file(out, notice_id, ".ttl"))
@@ -73,9 +96,7 @@ def write_dumps(store: Store, records: Mapping[str, Record], out: Path,
     others = [(graph, store.graph_turtle(graph))
               for graph in (store.graphs() if graphs is None else graphs)
               if graph not in named]
-    index = _read_index(out)
-    if index is None or not _patch(index, files, others, out):
-        _write_whole(files, others, out)
+    return Dumps(out, files, others)
 
 
 def remove_dumps(out: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,9 +63,7 @@ def page_inputs(site: Site, kind: str, key: str) -> str:
         parts = [category.label, category.id]
     else:  # the index and the overview show every notice
         shown = list(corpus.notices.values())
-        parts = [sorted(corpus.category_labels.items()),
-                 [name for name in ("graph.ttl", "graph.trig")
-                  if (site.out / name).is_file()]]
+        parts = [sorted(corpus.category_labels.items()), list(site.dumps)]
     whole = kind == "notice"  # its own page: its detail too
     files = [(notice.id, notice.iri, digests.get(notice.id, ("", ""))[whole])
              for notice in shown]
@@ -76,7 +75,8 @@ def page_inputs(site: Site, kind: str, key: str) -> str:
 
 
 def context_digest(notices: list[tuple[str, str]], digests: dict[str, tuple[str, str]],
-                   category_labels: dict[str, str], max_nodes: int, out: Path) -> str:
+                   category_labels: dict[str, str], max_nodes: int,
+                   dumps: Sequence[str]) -> str:
     """The digest of what every page but a notice's own is made from: the
     code, the notices ((IRI, id) pairs) and what each gives the pages that
     show many (`kg.pagecache.content_digests`), the categories' labels and
@@ -86,7 +86,6 @@ def context_digest(notices: list[tuple[str, str]], digests: dict[str, tuple[str,
     files = sorted((notice_id, iri, digests.get(notice_id, ("", ""))[0])
                    for iri, notice_id in notices)
     text = json.dumps([code_digest(), max_nodes, sorted(category_labels.items()),
-                       [name for name in ("graph.ttl", "graph.trig")
-                        if (out / name).is_file()], files],
+                       list(dumps), files],
                       ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

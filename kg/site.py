@@ -27,7 +27,7 @@ import hashlib
 import json
 import pickle
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -91,7 +91,7 @@ class Page:
 
 
 def write_site(store_dir: Path, out: Path, max_nodes: int = 1500, *,
-               jobs: int = 1) -> list[Path]:
+               jobs: int = 1, dumps: Sequence[str] | None = None) -> list[Path]:
     """Write index.html, graph.html, notices/<id>.html, regulations/<slug>.html,
     categories/<id>.html and assets/ under `out`; return the paths written
     (pages whose bytes did not change are left alone and not returned).
@@ -101,31 +101,36 @@ def write_site(store_dir: Path, out: Path, max_nodes: int = 1500, *,
     (`kg.pagecache`); when those notices give the other pages what they gave
     them, only their own pages are looked at (`_write_own_pages`). With
     `jobs` > 1 the notices are read and the pages rendered by that many
-    processes."""
+    processes. The index links the whole-graph files named in `dumps`
+    (`DUMP_LINKS`), by default those in `out` now: `kg build` names those it
+    is writing while the pages render."""
+    linked = tuple(name for name in DUMP_LINKS
+                   if ((out / name).is_file() if dumps is None else name in dumps))
     old = _read_manifest(out / MANIFEST)
     cache = PageCache(out)
     try:
-        written = _write_own_pages(store_dir, out, max_nodes, old, cache)
+        written = _write_own_pages(store_dir, out, max_nodes, old, cache, linked)
         if written is None:
-            written = _write_whole_site(store_dir, out, max_nodes, old, cache, jobs)
+            written = _write_whole_site(store_dir, out, max_nodes, old, cache, jobs,
+                                        linked)
     finally:
         cache.close()
     return written
 
 
 def _write_whole_site(store_dir: Path, out: Path, max_nodes: int,
-                      old: dict[str, str], cache: PageCache, jobs: int
-                      ) -> list[Path]:
+                      old: dict[str, str], cache: PageCache, jobs: int,
+                      dumps: tuple[str, ...]) -> list[Path]:
     """Every page whose inputs changed, from the whole corpus; what the
     next write needs to tell whether only notices' own pages changed."""
     with Jobs(jobs, Folder(store_dir)) as readers:
         corpus = gather_corpus(store_dir, cache, readers)
-    site = Site(corpus, out, max_nodes, old, cache.inputs())
+    site = Site(corpus, out, max_nodes, old, cache.inputs(), dumps=dumps)
     new: dict[str, str] = {}
     written: list[Path] = []
     with Jobs(jobs, _NoticePages(store_dir, out, max_nodes, site.slugs,
                                  corpus.regulation_labels,
-                                 corpus.category_labels)) as renderers:
+                                 corpus.category_labels, dumps)) as renderers:
         renderers.start()
         for path, digest, wrote in site.write_all(renderers):
             new[path] = digest
@@ -139,13 +144,14 @@ def _write_whole_site(store_dir: Path, out: Path, max_nodes: int,
     corpus = site.corpus
     cache.set_context(context_digest(
         [(n.iri, n.id) for n in corpus.notices.values()], corpus.digests,
-        corpus.category_labels, max_nodes, out),
+        corpus.category_labels, max_nodes, dumps),
         pickle.dumps((site.slugs, corpus.regulation_labels), protocol=5))
     return written
 
 
 def _write_own_pages(store_dir: Path, out: Path, max_nodes: int,
-                     old: dict[str, str], cache: PageCache) -> list[Path] | None:
+                     old: dict[str, str], cache: PageCache, dumps: tuple[str, ...]
+                     ) -> list[Path] | None:
     """When at most `_FEW` notices are read again and they give every page
     but their own what they gave it (the site's context digest is the one
     the last whole write saved), render only their own pages whose inputs
@@ -176,7 +182,7 @@ def _write_own_pages(store_dir: Path, out: Path, max_nodes: int,
     digests = {notice_id: digest for notice_id, (_, digest) in known.items()}
     digests |= {row[0]: row[2] for row in rows}
     if context_digest(listing, digests, corpus.category_labels, max_nodes,
-                      out) != saved[0]:
+                      dumps) != saved[0]:
         corpus.close()
         return None
     slugs, labels = pickle.loads(saved[1])
@@ -185,7 +191,7 @@ def _write_own_pages(store_dir: Path, out: Path, max_nodes: int,
     changed.__dict__["regulation_labels"] = labels
     changed.__dict__["category_labels"] = corpus.category_labels
     corpus.close()
-    site = Site(changed, out, max_nodes, old, rendered, slugs=slugs)
+    site = Site(changed, out, max_nodes, old, rendered, slugs=slugs, dumps=dumps)
     new = dict(old)
     written = []
     for path, digest, wrote in site.write_all():
@@ -205,10 +211,13 @@ class Site:
 
     def __init__(self, corpus: Corpus, out: Path, max_nodes: int,
                  old: dict[str, str], rendered: dict[str, str],
-                 *, slugs: dict[str, str] | None = None) -> None:
+                 *, slugs: dict[str, str] | None = None,
+                 dumps: tuple[str, ...]) -> None:
         """With `slugs` (the regulation pages' names), `corpus` holds only
-        some notices, whose own pages are all this site writes."""
+        some notices, whose own pages are all this site writes. `dumps`:
+        the whole-graph files the index links."""
         self.out, self.max_nodes, self.old = out, max_nodes, old
+        self.dumps = dumps
         self.corpus = corpus
         self.notices = [notice.row for notice in self.corpus.notices.values()]
         self.whole = slugs is None
@@ -275,11 +284,9 @@ class Site:
         if kind == "overview":
             return Page("graph.html", _utf8(overview_page(corpus, self.max_nodes,
                                                           links=True)))
-        dumps = [(name, label) for name, label in DUMP_LINKS.items()
-                 if (self.out / name).is_file()]
         return Page("index.html", _utf8(index_html(
             corpus, self.notices, self.regulations, self.categories, self.slugs,
-            dumps)))
+            [(name, DUMP_LINKS[name]) for name in self.dumps])))
 
     def write(self, path: str, body: bytes) -> tuple[str, str, bool]:
         """Write the page unless its bytes are those on disk already; return
@@ -317,12 +324,14 @@ class _NoticePages:
     slugs: dict[str, str]
     regulation_labels: dict[str, tuple[str, str | None]]
     category_labels: dict[str, str]
+    dumps: tuple[str, ...]
 
     def __call__(self) -> Site:
         corpus = Corpus.of_cache(self.store_dir, PageCache(self.out),
                                  self.regulation_labels, self.category_labels)
         return Site(corpus, self.out, self.max_nodes,
-                    _read_manifest(self.out / MANIFEST), {}, slugs=self.slugs)
+                    _read_manifest(self.out / MANIFEST), {}, slugs=self.slugs,
+                    dumps=self.dumps)
 
 
 def view_page(

@@ -3,11 +3,14 @@ prune, and the files a batch reports instead of stopping at."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -244,6 +247,50 @@ def test_without_dumps_the_earlier_dumps_go_and_the_index_does_not_link_them(
     assert not again.written and _mtimes(out) == before
     _build([corpus], out)  # asking for them again writes them
     assert (out / "graph.trig").is_file() and (out / "graph.ttl").is_file()
+
+
+def test_the_dumps_are_written_while_the_pages_render_and_the_index_links_them(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.site
+    from kg.buildcache import CACHE_FILE, read_cache
+    from kg.dumps import DUMPS, INDEX, Dumps, dumps_of
+    from kg.store import Store
+
+    # The dumps are held back until the pages are written: with the dumps
+    # written before the pages (one after the other), this build would wait
+    # for ever; so would it if the pages waited for the dumps.
+    pages_written = threading.Event()
+    write_dumps, write_site = Dumps.write, kg.site.write_site
+
+    def held_back(dumps: Dumps) -> None:
+        assert pages_written.wait(120), "the dumps were written before the pages"
+        write_dumps(dumps)
+
+    def pages(*args: Any, **kwargs: Any) -> list[Path]:
+        try:
+            return write_site(*args, **kwargs)
+        finally:
+            pages_written.set()
+
+    monkeypatch.setattr(Dumps, "write", held_back)
+    monkeypatch.setattr(kg.site, "write_site", pages)
+    out = tmp_path / "out"
+    report = build_corpus([corpus], out, jobs=2, prune=False, gazetteers=[],
+                          progress=False, html=True)
+    assert pages_written.is_set() and report.written
+    assert {"dump", "html"} <= report.seconds.keys()
+    # The index was rendered before the dumps were there, and links them.
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="graph.trig"' in index and 'href="graph.ttl"' in index
+    # They are the dumps of the store, as a build without pages writes them.
+    dumped = {name: (out / name).read_bytes() for name in DUMPS}
+    monkeypatch.setattr(Dumps, "write", write_dumps)
+    (out / INDEX).unlink()  # written whole again
+    _, records = read_cache(out / CACHE_FILE)
+    with contextlib.closing(Store(out / "store", read_only=True)) as store:
+        dumps_of(store, records, out).write()
+    assert dumped == {name: (out / name).read_bytes() for name in DUMPS}
 
 
 def test_a_store_that_fails_mid_build_stops_it_and_the_next_build_redoes_the_rest(

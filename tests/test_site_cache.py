@@ -215,7 +215,7 @@ def test_a_worker_renders_a_notice_page_from_the_cache_alone(
     corpus = kg_graph.Corpus(store)
     regulations = kg_graph.regulation_rows(corpus, min_notices=2)
     worker = _NoticePages(store, site, 1500, regulation_slugs(regulations),
-                          corpus.regulation_labels, corpus.category_labels)()
+                          corpus.regulation_labels, corpus.category_labels, ())()
     assert worker.corpus.by_id == {}  # nothing read before a page asks
     [(path, _, wrote)] = _render(worker, [("notice", page.stem)])
     assert (path, wrote) == (f"notices/{page.stem}.html", True)
