@@ -260,7 +260,12 @@ class BuildCache:
                 "DELETE FROM inputs WHERE key NOT IN (SELECT name FROM live)")
             self._db.execute("DELETE FROM live")
             self._db.executemany("INSERT INTO live VALUES (?)", [(g,) for g in graphs])
-            self._drop_citations("graph NOT IN (SELECT name FROM live)", ())
+            # The graphs cited from, read off their index, and those gone
+            # dropped one by one: a NOT IN over the citations read all their
+            # rows (600,000 at 10,000 notices, 0.5-1 s of a one-file rebuild).
+            cited = self._db.execute("SELECT DISTINCT graph FROM citations")
+            for (graph,) in [row for row in cited if row[0] not in graphs]:
+                self._drop_citations("graph = ?", (graph,))
             self._db.execute(
                 "DELETE FROM answers WHERE graph IN (SELECT id FROM answer_graphs "
                 "WHERE graph NOT IN (SELECT name FROM live))")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kg.errors import InputError, KgError, LimitError
 from kg.export import notice_json
+from kg.extract import words
 from kg.ingest import read_source
 from kg.link import Gazetteer
 from kg.pipeline import extract_source
@@ -56,14 +57,17 @@ _gazetteer_error = ""  # why the gazetteers did not load (kg.build checks first)
 
 
 def start_worker(gazetteers: list[Path]) -> None:
-    """Load the gazetteers once per worker process. A failure is kept and
-    given as each file's error: raised here, it would kill the worker, and
-    the pool would fail every file as a dead worker."""
+    """Load the gazetteers and jieba's dictionaries once per worker process
+    (a worker started early, kg.workers.early_pool, is then ready when the
+    first file comes). A failure is kept and given as each file's error:
+    raised here, it would kill the worker, and the pool would fail every
+    file as a dead worker."""
     global _gazetteer, _gazetteer_error
     try:
         _gazetteer = Gazetteer.load(gazetteers)
     except KgError as error:
         _gazetteer_error = str(error)
+    words.load()
 
 
 def extract(path: str, sha256: str, notice_id: str) -> Result:

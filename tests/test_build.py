@@ -365,3 +365,36 @@ def test_an_input_whose_stat_is_the_one_hashed_is_not_read_again(
     touched.write_bytes(text.replace("。".encode(), "，".encode(), 1))
     report = _build([corpus], out)
     assert _by_name(report)["sanmen-2023.txt"].state in {"ok", "ok-with-warnings"}
+
+
+def test_an_early_pool_extracts_the_first_files_and_ends_with_them() -> None:
+    import hashlib
+    import multiprocessing
+
+    from kg.discover import Input
+    from kg.workers import early_pool, extract_all
+
+    # Started before the build knows its inputs (kg.build): its worker loads
+    # the extractors while the inputs are found, then extracts them.
+    pool = early_pool(2, [])
+    started = {p.pid for p in multiprocessing.active_children()}
+    assert started
+    path = CORPUS / "sanmen-2023.txt"
+    item = Input(str(path), str(path), hashlib.sha256(path.read_bytes()).hexdigest(),
+                 "sanmen-2023")
+    [(done, result)] = list(extract_all([item], 2, [], False, pool))
+    assert done == item and not result.error and result.triples > 1000
+    alive = {p.pid for p in multiprocessing.active_children()}
+    assert not started & alive  # the pool ended with the extraction
+
+
+def test_an_early_pool_with_nothing_to_extract_is_ended() -> None:
+    import multiprocessing
+
+    from kg.workers import early_pool, extract_all
+
+    pool = early_pool(1, [])
+    started = {p.pid for p in multiprocessing.active_children()}
+    assert started
+    assert list(extract_all([], 1, [], False, pool)) == []
+    assert not started & {p.pid for p in multiprocessing.active_children()}
