@@ -41,7 +41,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,7 @@ from kg.fingerprint import fingerprint as extraction_fingerprint
 from kg.noticeid import shown_path
 from kg.rdf.ontology import ontology_files
 from kg.store import Store
-from kg.workers import early_pool, extract_all, stop_workers
+from kg.workers import EarlyPool, early_pool, extract_all, stop_workers
 from kg.writer import remove_notice, write_bytes, write_results
 
 # The extractors, jieba and the RDF mapping are imported where they are used
@@ -168,7 +168,7 @@ def _build(
     if repair:
         _repair_store(out)
     # A worker starts loading the extractors while the inputs are found.
-    pool = early_pool(options.jobs, options.gazetteers)
+    early = early_pool(options.jobs, options.gazetteers)
     try:
         plan = _plan(inputs, out, options.gazetteers, options.prune)
         seconds = {"find": time.perf_counter() - begun}
@@ -179,9 +179,9 @@ def _build(
             seconds["total"] = time.perf_counter() - begun
             return BuildReport(_sorted(plan.entries), absent, written=False,
                                seconds=seconds)
-        return _write(plan, out, options, started, begun, seconds, pool)
+        return _write(plan, out, options, started, begun, seconds, early)
     finally:
-        stop_workers(pool)  # ended already when it extracted anything
+        stop_workers(early.pool)  # ended already when it extracted anything
 
 
 def _plan(
@@ -235,7 +235,7 @@ def _up_to_date(plan: _Plan, out: Path, options: _Options) -> bool:
 
 def _write(
     plan: _Plan, out: Path, options: _Options, started: datetime, begun: float,
-    seconds: dict[str, float], pool: ProcessPoolExecutor,
+    seconds: dict[str, float], early: EarlyPool,
 ) -> BuildReport:
     """Extract and write what changed, then the derived graphs, the dumps,
     the pages and the report."""
@@ -256,7 +256,7 @@ def _write(
                             "outputs_current": False})
             cache.set_hashed(plan.hashed, plan.known)
             write_results(extract_all(plan.pending, options.jobs,
-                                      options.gazetteers, options.progress, pool),
+                                      options.gazetteers, options.progress, early),
                           store, cache, out, plan.entries, records)
             seconds["extract"] = time.perf_counter() - clock
             clock = time.perf_counter()

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kg.discover import Input
 
@@ -30,8 +30,15 @@ if TYPE_CHECKING:
 WINDOW_PER_WORKER = 16
 
 
-def early_pool(jobs: int | None, gazetteers: list[Path]
-               ) -> concurrent.futures.ProcessPoolExecutor:
+class EarlyPool(NamedTuple):
+    """A pool started before the build knows its inputs (`early_pool`), and
+    the task that started its first worker."""
+
+    pool: concurrent.futures.ProcessPoolExecutor
+    ready: concurrent.futures.Future[None]
+
+
+def early_pool(jobs: int | None, gazetteers: list[Path]) -> EarlyPool:
     """A pool of up to `jobs` workers (None: one per core) whose first
     worker starts now, before the build knows what it will extract: it loads
     the extractors and jieba (~1 s) while the build finds what changed (~1 s
@@ -40,8 +47,7 @@ def early_pool(jobs: int | None, gazetteers: list[Path]
     ``spawn`` pool starts them when none is idle). Give it to `extract_all`,
     which ends it; `stop_workers` ends it when nothing is extracted."""
     pool = _new_pool(jobs or os.cpu_count() or 1, gazetteers)
-    pool.submit(_ready)
-    return pool
+    return EarlyPool(pool, pool.submit(_ready))
 
 
 def _ready() -> None:
@@ -67,15 +73,15 @@ def _new_pool(workers: int, gazetteers: list[Path]
 
 def extract_all(
     items: list[Input], jobs: int | None, gazetteers: list[Path], progress: bool,
-    pool: concurrent.futures.ProcessPoolExecutor | None = None,
+    early: EarlyPool | None = None,
 ) -> Generator[tuple[Input, Result], None, None]:
     """(input, result) in input order, extracted by `jobs` processes (None:
-    one per core), with a progress bar on stderr when `progress`; by `pool`
-    first when given (`early_pool`), which is ended with the extraction.
+    one per core), with a progress bar on stderr when `progress`; by the
+    `early` pool first when given, which is ended with the extraction.
     Close the generator to stop the workers at once."""
     if not items:
-        if pool is not None:
-            stop_workers(pool)
+        if early is not None:
+            stop_workers(early.pool)
         return
     from rich.console import Console
     from rich.progress import Progress
@@ -84,6 +90,13 @@ def extract_all(
     # extractors and jieba (~0.7 s of CPU), which a one-file rebuild paid
     # once per core.
     workers = min(jobs or os.cpu_count() or 1, len(items))
+    pool = None
+    if early is not None:
+        pool = early.pool
+        if workers < (jobs or os.cpu_count() or 1):
+            # Fewer files than workers: a file submitted while the first
+            # worker still starts would start another.
+            concurrent.futures.wait([early.ready])
     waiting = deque(items)
     console = Console(stderr=True)  # stdout may be piped; the bar is for people
     with Progress(console=console, disable=not progress, transient=True) as bar:

@@ -376,14 +376,18 @@ def test_an_early_pool_extracts_the_first_files_and_ends_with_them() -> None:
 
     # Started before the build knows its inputs (kg.build): its worker loads
     # the extractors while the inputs are found, then extracts them.
-    pool = early_pool(2, [])
+    early = early_pool(2, [])
     started = {p.pid for p in multiprocessing.active_children()}
     assert started
     path = CORPUS / "sanmen-2023.txt"
     item = Input(str(path), str(path), hashlib.sha256(path.read_bytes()).hexdigest(),
                  "sanmen-2023")
-    [(done, result)] = list(extract_all([item], 2, [], False, pool))
+    extraction = extract_all([item], 2, [], False, early)
+    done, result = next(extraction)
     assert done == item and not result.error and result.triples > 1000
+    # One file, one worker: the one started early (no more workers than files).
+    assert {p.pid for p in multiprocessing.active_children()} == started
+    assert list(extraction) == []
     alive = {p.pid for p in multiprocessing.active_children()}
     assert not started & alive  # the pool ended with the extraction
 
@@ -393,8 +397,8 @@ def test_an_early_pool_with_nothing_to_extract_is_ended() -> None:
 
     from kg.workers import early_pool, extract_all
 
-    pool = early_pool(1, [])
+    early = early_pool(1, [])
     started = {p.pid for p in multiprocessing.active_children()}
     assert started
-    assert list(extract_all([], 1, [], False, pool)) == []
+    assert list(extract_all([], 1, [], False, early)) == []
     assert not started & {p.pid for p in multiprocessing.active_children()}
