@@ -61,6 +61,7 @@ from kg.buildstate import (
     built_store,
     is_notice_graph,
     known_records,
+    notice_listing,
     orphans,
     reconcile,
     reuse,
@@ -206,7 +207,7 @@ def _plan(
     old |= orphaned
     entries, candidates = find_inputs(inputs, out)
     todo = identify(candidates, entries, held_ids(old, candidates, prune), known)
-    reused, pending = reuse(todo, reusable, built, out, entries)
+    reused, pending = reuse(todo, reusable, graphs, out, entries)
     return _Plan(meta, fingerprint, digest(ontology_files()), graphs, old,
                  orphaned, {key for _, key in candidates}, entries, reused, pending,
                  known, {i.key: (i.stat, i.sha256) for i in todo if i.stat is not None})
@@ -273,7 +274,8 @@ def _write(
             derived = [g for g in graphs if not is_notice_graph(g)]
             store.close()
             seconds["dump"] = time.perf_counter() - clock
-            _write_dumps_and_pages(dumps, out, options, seconds)
+            _write_dumps_and_pages(dumps, out, options, seconds,
+                                   notice_listing(records))
             seconds["total"] = time.perf_counter() - begun
             report = BuildReport(_sorted(plan.entries), absent, quads,
                                  seconds=seconds)
@@ -307,13 +309,15 @@ def _update_graphs(
 
 
 def _write_dumps_and_pages(dumps: Dumps | None, out: Path, options: _Options,
-                           seconds: dict[str, float]) -> None:
+                           seconds: dict[str, float],
+                           listing: list[tuple[str, str]]) -> None:
     """The dumps, and the pages with `options.html`, the dumps written by a
     thread while the pages render: the dumps are file copies that wait on
     the disk (10,000 notices: 2 x 1.6 GB, 7-15 s), the pages use the CPU.
     The report's dump and html seconds are then each stage's own, and
     overlap. A build ended (an error, Ctrl-C, SIGTERM) while the pages
-    render waits for the dumps to be written whole (kg.dumps)."""
+    render waits for the dumps to be written whole (kg.dumps). `listing`:
+    the notices of the store (`notice_listing`)."""
     def write_dumps() -> None:
         if dumps is not None:
             clock = time.perf_counter()
@@ -330,7 +334,7 @@ def _write_dumps_and_pages(dumps: Dumps | None, out: Path, options: _Options,
         clock = time.perf_counter()
         _release_freed_memory()
         write_site(out / "store", out, jobs=options.jobs or os.cpu_count() or 1,
-                   dumps=DUMPS if dumps is not None else ())
+                   dumps=DUMPS if dumps is not None else (), listing=listing)
         seconds["html"] = time.perf_counter() - clock
         dumping.result()
 

@@ -23,7 +23,7 @@ import hashlib
 import json
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeVar
@@ -275,12 +275,13 @@ def _plain(value: object) -> object:
     raise TypeError(f"no digest of {type(value).__name__}")
 
 
-def gather_corpus(store_dir: Path, cache: PageCache, jobs: Jobs) -> Corpus:
-    """The corpus of the store: each notice from the cache when its Turtle
-    file is the one it was read from, else read again (by `jobs`). The cache
-    then holds the corpus's notices and no other (a pages' worker reads
-    them: kg.site)."""
-    listing = Corpus(store_dir).listing()
+def gather_corpus(store_dir: Path, cache: PageCache, jobs: Jobs,
+                  listing: Sequence[tuple[str, str]]) -> Corpus:
+    """The corpus of the notices of `listing` ((IRI, id) of each notice in
+    the store, sorted by id): each from the cache when its Turtle file is the
+    one it was read from, else read again (by `jobs`). The cache then holds
+    the corpus's notices and no other (a pages' worker reads them:
+    kg.site)."""
     iris = {notice_id: iri for iri, notice_id in listing}
     stamps = {notice_id: file_stamp(notice_file(store_dir, notice_id))
               for _, notice_id in listing}

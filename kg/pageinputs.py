@@ -74,7 +74,8 @@ def page_inputs(site: Site, kind: str, key: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def context_digest(notices: list[tuple[str, str]], digests: dict[str, tuple[str, str]],
+def context_digest(notices: Sequence[tuple[str, str]],
+                   digests: dict[str, tuple[str, str]],
                    category_labels: dict[str, str], max_nodes: int,
                    dumps: Sequence[str]) -> str:
     """The digest of what every page but a notice's own is made from: the

@@ -127,6 +127,34 @@ def test_a_changed_file_replaces_its_graph_and_prune_removes_a_deleted_one(
     assert "sanmen-2023" not in (out / "graph.trig").read_text(encoding="utf-8")
 
 
+def test_the_notices_the_build_lists_for_the_pages_are_the_stores(
+    corpus: Path, tmp_path: Path
+) -> None:
+    from kg.buildcache import CACHE_FILE, read_cache
+    from kg.buildstate import notice_listing
+    from kg.pagedata import Corpus
+
+    def both() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        _, records = read_cache(out / CACHE_FILE)
+        return notice_listing(records), Corpus(out / "store").listing()
+
+    out = tmp_path / "out"
+    (corpus / "empty.txt").write_bytes(b"")  # a failure: no graph, not listed
+    _build([corpus], out)
+    built, stored = both()
+    assert built == stored and len(stored) == len(NOTICES)
+    # a notice gone but kept, then its record lost: an orphan graph
+    (corpus / "sanmen-2023.txt").unlink()
+    _build([corpus], out)
+    assert both()[0] == stored
+    (out / CACHE_FILE).unlink()
+    _build([corpus], out)
+    assert both()[0] == stored
+    _build([corpus], out, prune=True)
+    built, stored = both()
+    assert built == stored and "sanmen-2023" not in {i for _, i in stored}
+
+
 def test_bad_files_are_reported_and_the_batch_goes_on(
     corpus: Path, tmp_path: Path
 ) -> None:
@@ -365,6 +393,33 @@ def test_an_input_whose_stat_is_the_one_hashed_is_not_read_again(
     touched.write_bytes(text.replace("。".encode(), "，".encode(), 1))
     report = _build([corpus], out)
     assert _by_name(report)["sanmen-2023.txt"].state in {"ok", "ok-with-warnings"}
+
+
+def test_a_cache_whose_records_cannot_be_read_is_made_anew(
+    corpus: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from kg.buildcache import CACHE_FILE, read_cache
+
+    out = tmp_path / "out"
+    _build([corpus], out)
+    # Its format is right, the record of an input then removed is not JSON:
+    # the cache reads as lost, and no record the next build saves replaces
+    # that one (the cache drops it).
+    gone = corpus / "sanmen-2023.txt"
+    with contextlib.closing(sqlite3.connect(out / CACHE_FILE)) as connection, \
+            connection:
+        connection.execute("UPDATE inputs SET record = '{' WHERE key = ?",
+                           (str(gone),))
+    gone.unlink()
+    assert read_cache(out / CACHE_FILE) == ({}, {})
+
+    report = _build([corpus], out)
+    assert {e.state for e in report.entries} <= {"ok", "ok-with-warnings"}
+    meta, records = read_cache(out / CACHE_FILE)
+    assert meta["outputs_current"] and len(records) == len(NOTICES)  # one orphan
+    assert {e.state for e in _build([corpus], out).entries} == {"unchanged"}
 
 
 def test_an_early_pool_extracts_the_first_files_and_ends_with_them() -> None:
