@@ -201,8 +201,7 @@ def query(
 ) -> None:
     """Run the named query NAME: regulations, categories, inspections,
     measures, enacted or timeline (kg/queries/NAME.rq)."""
-    from kg.queries import kept_batches_of, run_named, text_to_run
-    from kg.rdf.answers import KEPT_COLUMNS
+    from kg.queries import run_named, text_to_run
     from kg.tables import left_out_note, render
 
     params = {
@@ -214,13 +213,11 @@ def query(
     }
     if explain:
         click.echo(text_to_run(name, endpoint, **params), err=True)
-    if fmt in ("csv", "json") and not limit and endpoint is None and not from_store:
-        batches = kept_batches_of(name, store_dir=out / "store", **params)
-        if batches is not None:  # every row, written as it is read
-            _echo_batches(batches, fmt, columns=KEPT_COLUMNS[name])
-            if explain:
-                click.echo(_KEPT_NOTE, err=True)
-            return
+    if (fmt in ("csv", "json") and not limit and endpoint is None and not from_store
+            and _write_kept(name, fmt, out / "store", params)):
+        if explain:
+            click.echo(_KEPT_NOTE, err=True)
+        return
     answer = run_named(name, store_dir=out / "store", endpoint=endpoint,
                        timeout=timeout, from_store=from_store, **params)
     if explain and answer.kept:
@@ -234,17 +231,44 @@ _KEPT_NOTE = ("kg: answered from the rows the build kept "
               "(--from-store runs the SPARQL above)")
 
 
-def _echo_batches(batches: Iterator[Kept], fmt: str, *, columns: Sequence[str]
-                  ) -> None:
-    """Every row of `batches` as CSV or JSON, the bytes `kg.tables.render`
-    writes for them all at once."""
-    from kg.tables import csv_record, json_elements
+def _write_kept(name: str, fmt: str, store_dir: Path, params: dict[str, Any]
+                ) -> bool:
+    """Every row of query `name` as CSV or JSON, from the rows the build
+    kept, written as it is read; False where they are not current."""
+    from kg.queries import kept_batches_of, kept_csv_of
+    from kg.rdf.answers import KEPT_COLUMNS
 
     if fmt == "csv":
-        click.echo(csv_record(columns))
-        for batch in batches:
-            click.echo("\n".join(batch.lines))
-        return
+        chunks = kept_csv_of(name, store_dir=store_dir, **params)
+        if chunks is None:
+            return False
+        _write_csv(chunks, KEPT_COLUMNS[name])
+        return True
+    batches = kept_batches_of(name, store_dir=store_dir, **params)
+    if batches is None:
+        return False
+    _echo_json(batches)
+    return True
+
+
+def _write_csv(chunks: Iterator[bytes], columns: Sequence[str]) -> None:
+    """The CSV header and `chunks` (lines as bytes) on stdout: the bytes
+    `kg.tables.render` writes for the same rows."""
+    from kg.tables import csv_record
+
+    sys.stdout.flush()  # what was echoed before goes first
+    stdout = sys.stdout.buffer
+    stdout.write(csv_record(columns).encode("utf-8") + b"\n")
+    for chunk in chunks:
+        stdout.write(chunk)
+    stdout.flush()
+
+
+def _echo_json(batches: Iterator[Kept]) -> None:
+    """Every row of `batches` as JSON, the bytes `kg.tables.render` writes
+    for them all at once."""
+    from kg.tables import json_elements
+
     opened = False
     for batch in batches:
         elements = ",\n".join(json_elements(batch))

@@ -41,7 +41,7 @@ from typing import Final
 
 from kg.errors import QueryError
 from kg.model import MeasureKind, RegulationKind, Relation
-from kg.queries.kept import Kept, kept_answer, kept_batches
+from kg.queries.kept import Kept, kept_answer, kept_batches, kept_csv
 from kg.store import QUERY_TIMEOUT, Cell, QueryResult, run_query
 from kg.vocab import iri_term, string_term
 
@@ -165,6 +165,15 @@ def kept_batches_of(name: str, *, store_dir: Path, **params: object
     current (`run_named` then runs the SPARQL). Checks the parameters."""
     query_text(name, **params)
     return kept_batches(name, store_dir.parent, **_kept_terms(name, params))
+
+
+def kept_csv_of(name: str, *, store_dir: Path, **params: object
+                ) -> Iterator[bytes] | None:
+    """Every row of query `name` as CSV lines (UTF-8 bytes, the header not
+    included), streamed from the rows the build kept for the store in
+    `store_dir`; None where they are not current. Checks the parameters."""
+    query_text(name, **params)
+    return kept_csv(name, store_dir.parent, **_kept_terms(name, params))
 
 
 def _kept_terms(name: str, params: dict[str, object]) -> dict[str, str | None]:

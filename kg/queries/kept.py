@@ -85,6 +85,42 @@ def kept_batches(name: str, out: Path, **terms: str | None) -> Iterator[Kept] | 
     return _batches(connection, name, *_select(name, None, **terms))
 
 
+def kept_csv(name: str, out: Path, **terms: str | None) -> Iterator[bytes] | None:
+    """Every row of query `name` as its CSV line, UTF-8, each ended by a
+    newline, in chunks of 10,000 lines; None where the cache has no current
+    rows for it. The lines are read as bytes and written as bytes: decoding
+    them into strings and encoding them again was most of the time of the
+    618,101 measure rows of 10,000 notices (2.0 of 2.3 s)."""
+    db = _connect(out / CACHE_FILE, name)
+    if db is None:
+        return None
+    db.text_factory = bytes
+    return _csv_chunks(db, name, *_select(name, None, **terms))
+
+
+def _csv_chunks(db: sqlite3.Connection, name: str, sql: str,
+                parameters: list[str]) -> Iterator[bytes]:
+    with contextlib.closing(db):
+        cursor = db.execute(sql, parameters)
+        while rows := cursor.fetchmany(10_000):
+            if name == "categories":
+                lines = [_counted_bytes(line, notices, problems)
+                         for line, _, notices, problems in rows]
+            else:
+                lines = [row[0] for row in rows]
+            lines.append(b"")
+            yield b"\n".join(lines)
+
+
+_COUNT_BYTES = COUNT_CELL.encode("utf-8")
+
+
+def _counted_bytes(line: bytes, notices: int, problems: int) -> bytes:
+    """`_counted` of one line read as bytes."""
+    return line.replace(_COUNT_BYTES, b"%d" % notices, 1).replace(
+        _COUNT_BYTES, b"%d" % problems, 1)
+
+
 def _batches(db: sqlite3.Connection, name: str, sql: str, parameters: list[str]
            ) -> Iterator[Kept]:
     with contextlib.closing(db):
