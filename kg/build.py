@@ -182,7 +182,9 @@ def _build(
                                seconds=seconds)
         return _write(plan, out, options, started, begun, seconds, early)
     finally:
-        stop_workers(early.pool)  # ended already when it extracted anything
+        # Ended already when it extracted anything; else its only task was
+        # the small one that started it, so it can be ended at once.
+        stop_workers(early.pool, grace=0)
 
 
 def _plan(

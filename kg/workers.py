@@ -14,6 +14,7 @@ import concurrent.futures
 import contextlib
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 # Results in flight per worker: enough to keep the workers busy while the
 # writer waits for the loader, few enough to bound memory (~1.2 MB each).
 WINDOW_PER_WORKER = 16
+# Seconds a stopped worker has to finish its task before it is terminated
+# (`stop_workers`): a notice takes 0.02-0.1 s, one at the input limits a few.
+STOP_GRACE_SECONDS = 2.0
 
 
 class EarlyPool(NamedTuple):
@@ -81,7 +85,7 @@ def extract_all(
     Close the generator to stop the workers at once."""
     if not items:
         if early is not None:
-            stop_workers(early.pool)
+            stop_workers(early.pool, grace=0)  # it extracted nothing
         return
     from rich.console import Console
     from rich.progress import Progress
@@ -146,16 +150,35 @@ def _extract_in_one_pool(
             raise
 
 
-def stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
-    """End the worker processes now, not after the tasks in flight."""
+def stop_workers(pool: concurrent.futures.ProcessPoolExecutor, *,
+                 grace: float = STOP_GRACE_SECONDS) -> None:
+    """End the worker processes soon, not after every task submitted: the
+    tasks not started are cancelled, the workers are given `grace` seconds
+    to finish the task they hold and leave, and those still running are
+    terminated.
+
+    Why not terminate at once: a worker ended while it writes a result
+    (a notice's result is ~1 MB, many pipe buffers) leaves half a message in
+    the pool's result pipe, and the pool's manager thread then waits for the
+    rest for good; Python's exit waits for that thread, so the build (or a
+    test run) never ended. A worker still running after `grace` is almost
+    surely extracting, not writing (its writes are read as they come while
+    this waits). A pool whose tasks are all small (an early pool that
+    extracted nothing: its one result fits in a pipe's atomic write) can be
+    ended at once (`grace` 0)."""
     # The executor has no public way to end its processes before Python
     # 3.14 (terminate_workers); they are in `_processes`, which shutdown
     # empties, so they are taken first.
-    processes = dict(getattr(pool, "_processes", None) or {})
-    for process in processes.values():
-        with contextlib.suppress(Exception):
-            process.terminate()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list(processes.values()):
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        with contextlib.suppress(Exception):
+            if process.is_alive():
+                process.terminate()
+    for process in processes:
         with contextlib.suppress(Exception):
             process.join(timeout=5)
