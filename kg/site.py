@@ -110,10 +110,10 @@ def write_site(store_dir: Path, out: Path, max_nodes: int = 1500, *,
     0.4-0.7 s at 10,000 notices)."""
     linked = tuple(name for name in DUMP_LINKS
                    if ((out / name).is_file() if dumps is None else name in dumps))
-    old = _read_manifest(out / MANIFEST)
-    cache = PageCache(out)
     if listing is None:
         listing = Corpus(store_dir).listing()
+    old = _read_manifest(out / MANIFEST)
+    cache = PageCache(out)
     try:
         written = _write_own_pages(store_dir, out, max_nodes, old, cache, linked,
                                    listing)

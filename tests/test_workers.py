@@ -11,9 +11,9 @@ from pathlib import Path
 
 from kg.workers import stop_workers
 
-# Big enough that writing it through the result pipe takes a while (the
-# parent reads it as it comes): about a tenth of a second here.
-RESULT_BYTES = 200 << 20
+# A thousand times a pipe's buffer: written in many pieces, each waiting
+# for the parent to read the one before (tens of milliseconds here).
+RESULT_BYTES = 64 << 20
 
 
 def _big_result(marker: str) -> bytes:
