@@ -82,7 +82,7 @@ def extract_all(
     """(input, result) in input order, extracted by `jobs` processes (None:
     one per core), with a progress bar on stderr when `progress`; by the
     `early` pool first when given, which is ended with the extraction.
-    Close the generator to stop the workers at once."""
+    Close the generator to stop the workers (`stop_workers`)."""
     if not items:
         if early is not None:
             stop_workers(early.pool, grace=0)  # it extracted nothing
