@@ -23,7 +23,10 @@ files:
   - every named query (kg/queries/NAME.rq) as a user types it (`kg query
     NAME`: the first 100 rows, as a table) and all its rows (`--limit 0
     --format csv`) on the default build's store, and its first 100 rows by
-    the SPARQL on the store (`--from-store`), where the build kept its rows.
+    the SPARQL on the store (`--from-store`), where the build kept its rows;
+  - where the CPU of the store-only and of the default build goes, by thread
+    (read from /proc every 0.1 s): the workers (child processes), RocksDB's
+    compaction and flush threads, and the rest of the parent.
 The in-process figures are CPU seconds (`time.process_time`), so that other
 work on a shared machine does not inflate them; above 1,000 notices they are
 measured on the first 1,000 text files and scaled to the corpus. The build
@@ -56,7 +59,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +108,8 @@ class Row:
     rebuild_one_file_s: float
     queries: dict[str, tuple[float, float, int, float]]  # name → (first rows s,
     # all rows as CSV s, rows, first rows by the SPARQL s)
+    store_cpu_parts: dict[str, float]  # CPU_PARTS of the store-only build
+    build_cpu_parts: dict[str, float]  # and of the default build
 
     @property
     def name(self) -> str:
@@ -121,17 +126,18 @@ class Row:
         return self.notices / self.build_s
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc)."""
-    return sum(_rss_kb(member) for member in _tree(pid))
+def tree_rss_kb(members: list[int]) -> int:
+    """Resident memory of a process and all its descendants (`_tree`; Linux
+    /proc)."""
+    return sum(_rss_kb(member) for member in members)
 
 
-def tree_pss_kb(pid: int) -> int:
+def tree_pss_kb(members: list[int]) -> int:
     """Proportional set size of a process and its descendants: a page shared
     by n of them counts 1/n in each, so forked children that share their
     parent's pages are not counted twice as they are by `tree_rss_kb`."""
     total = 0
-    for member in _tree(pid):
+    for member in members:
         try:
             with open(f"/proc/{member}/smaps_rollup", "rb") as handle:
                 for line in handle:
@@ -163,6 +169,41 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+# Where a build's CPU goes, by thread: the child processes (the extraction
+# workers; the pages' workers in a build with pages), RocksDB's compaction
+# and flush threads (RocksDB names them rocksdb:low and rocksdb:high), and
+# the rest of the parent (Python's threads, the writer and the loader, and
+# Oxigraph's bulk-load threads).
+CPU_PARTS = ("workers", "parent", "compaction", "flush")
+
+
+def thread_cpu(root: int, members: list[int]
+               ) -> dict[tuple[int, int], tuple[str, float]]:
+    """(process, thread) → (its part of `CPU_PARTS`, CPU seconds so far) of
+    every thread of the processes `members` descended from `root`."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[tuple[int, int], tuple[str, float]] = {}
+    for member in members:
+        try:
+            threads = os.listdir(f"/proc/{member}/task")
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                with open(f"/proc/{member}/task/{thread}/stat", "rb") as handle:
+                    stat = handle.read()
+            except OSError:
+                continue
+            name = stat[stat.index(b"(") + 1:stat.rindex(b")")]
+            fields = stat[stat.rindex(b")") + 2:].split()
+            seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            part = ("workers" if member != root
+                    else "compaction" if name.startswith(b"rocksdb:low")
+                    else "flush" if name.startswith(b"rocksdb:high") else "parent")
+            found[(member, int(thread))] = (part, seconds)
+    return found
+
+
 def _rss_kb(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm", "rb") as handle:
@@ -180,6 +221,9 @@ class Run:
     load: float
     rows: int = 0  # of the CSV it printed, when counted
     peak_pss_mb: float = 0.0
+    # CPU seconds by part (CPU_PARTS), sampled every 0.1 s: a thread's last
+    # tenth of a second before it ends is not seen
+    cpu_parts: dict[str, float] = field(default_factory=dict)
 
 
 def run_measured(command: list[str], *, csv_rows: bool = False) -> Run:
@@ -194,13 +238,16 @@ def run_measured(command: list[str], *, csv_rows: bool = False) -> Run:
         command, stdout=output, stderr=subprocess.PIPE, text=True
     )
     peak, peak_pss, load = 0, 0, os.getloadavg()[0]
+    threads: dict[tuple[int, int], tuple[str, float]] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak, peak_pss, load
         while not stop.is_set():
-            peak = max(peak, tree_rss_kb(process.pid))
-            peak_pss = max(peak_pss, tree_pss_kb(process.pid))
+            members = _tree(process.pid)
+            peak = max(peak, tree_rss_kb(members))
+            peak_pss = max(peak_pss, tree_pss_kb(members))
+            threads.update(thread_cpu(process.pid, members))
             load = max(load, os.getloadavg()[0])
             stop.wait(0.1)
 
@@ -219,7 +266,10 @@ def run_measured(command: list[str], *, csv_rows: bool = False) -> Run:
         output.seek(0)
         rows = max(0, sum(1 for _ in csv.reader(output)) - 1)  # not the header
         output.close()
-    return Run(elapsed, cpu, peak / 1024, load, rows, peak_pss / 1024)
+    parts = dict.fromkeys(CPU_PARTS, 0.0)
+    for part, seconds in threads.values():
+        parts[part] += seconds
+    return Run(elapsed, cpu, peak / 1024, load, rows, peak_pss / 1024, parts)
 
 
 def decoded(path: Path) -> str:
@@ -502,7 +552,8 @@ def bench(n: int, jobs: int, workdir: Path, shape: str = "distinct") -> Row:
         rebuild_unchanged_store_s=parts.unchanged.wall_s,
         rebuild_one_file_store_s=parts.one_file.wall_s,
         rebuild_unchanged_s=unchanged.wall_s, rebuild_one_file_s=one_file.wall_s,
-        queries=queries,
+        queries=queries, store_cpu_parts=parts.store.cpu_parts,
+        build_cpu_parts=build.cpu_parts,
     )
 
 
@@ -556,7 +607,18 @@ def table(rows: list[Row]) -> str:
           f"{count:,}", f"{sparql:.2f}"]
          for name in QUERY_NAMES for r in rows
          for first, every, count, sparql in [r.queries[name]]])
-    return "\n".join([*build, "", *rebuilds, "", *extraction, "", *queries])
+    threads = markdown_table(
+        ["build", "notices", "CPU s", *(f"{part} s" for part in CPU_PARTS),
+         "not seen s"],
+        [[what, r.name, f"{cpu:.1f}", *(f"{parts.get(p, 0):.1f}" for p in CPU_PARTS),
+          f"{cpu - sum(parts.values()):.1f}"]
+         for what, cpu_of, parts_of in (
+             ("store", "store_cpu_s", "store_cpu_parts"),
+             ("default", "build_cpu_s", "build_cpu_parts"))
+         for r in rows
+         for cpu, parts in [(getattr(r, cpu_of), getattr(r, parts_of))]])
+    return "\n".join([*build, "", *rebuilds, "", *extraction, "", *queries, "",
+                      *threads])
 
 
 def check(claim: str, target: str, ok: bool) -> str:

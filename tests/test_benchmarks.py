@@ -27,10 +27,10 @@ def test_bench_smoke_run_prints_the_results_tables(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr[-2000:]
     tables = [block.splitlines() for block in completed.stdout.split("\n\n")
               if block.startswith("| ")]
-    assert len(tables) == 4
+    assert len(tables) == 5
     for header, _, *rows in tables:
         assert rows and all(row.count("|") == header.count("|") for row in rows)
-    build, rebuilds, extraction, queries = (table[0] for table in tables)
+    build, rebuilds, extraction, queries, threads = (table[0] for table in tables)
     assert all(part in build for part in ("| store s |", "| dumps s |",
                                           "| pages s |", "default build s"))
     assert tables[0][2].startswith("| 100 |")
@@ -40,6 +40,14 @@ def test_bench_smoke_run_prints_the_results_tables(tmp_path: Path) -> None:
     named = {path.stem for path in (ROOT / "kg" / "queries").glob("*.rq")}
     assert {row.split("|")[1].strip(" `") for row in tables[3][2:]} == named
     assert "all rows (csv) s" in queries
+    # CPU by thread, of the store-only and the default build: the workers and
+    # the parent did some work, and the parts add up to at most the CPU.
+    assert all(part in threads for part in ("| workers s |", "| parent s |",
+                                            "| compaction s |", "| not seen s |"))
+    for row in tables[4][2:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        cpu, workers, parent, *_, unseen = (float(cell) for cell in cells[2:])
+        assert workers > 0 and parent > 0 and unseen >= -0.5 and cpu > 0
     lines = completed.stdout.splitlines()
     assert any(line.startswith("- N=100: extraction at") for line in lines)
     assert any(line.startswith("- N=100: query regulations") for line in lines)
