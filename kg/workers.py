@@ -93,11 +93,12 @@ def extract_all(
     # No more workers than files: each starts an interpreter and loads the
     # extractors and jieba (~0.7 s of CPU), which a one-file rebuild paid
     # once per core.
-    workers = min(jobs or os.cpu_count() or 1, len(items))
+    cores = jobs or os.cpu_count() or 1
+    workers = min(cores, len(items))
     pool = None
     if early is not None:
         pool = early.pool
-        if workers < (jobs or os.cpu_count() or 1):
+        if workers < cores:
             # Fewer files than workers: a file submitted while the first
             # worker still starts would start another.
             concurrent.futures.wait([early.ready])
