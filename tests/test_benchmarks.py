@@ -1,14 +1,18 @@
-"""Smoke test of benchmarks/bench.py: the harness runs end to end on a small
-corpus and prints its table. No time is asserted: CI machines are shared."""
+"""Smoke tests of the benchmark scripts: bench.py runs end to end on a small
+corpus and prints its tables, load_floor.py loads a build's quads in batches,
+make_corpus.py makes the corpora they run on. No time is asserted: CI
+machines are shared."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,3 +120,60 @@ def test_pages_targets_hold_time_to_the_corpus_size() -> None:
     assert sum("MISSED" in line for line in missed) == 2
     assert "| 400 | city | 90.0 | 45.0 | 50% |" in bench.pages_table(
         [row(400, 90, 160)])
+
+
+def _load_floor() -> object:
+    spec = importlib.util.spec_from_file_location("load_floor", ROOT / "benchmarks"
+                                                  / "load_floor.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["load_floor"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_load_floor_splits_at_line_ends_and_keeps_every_byte(tmp_path: Path) -> None:
+    floor: Any = _load_floor()
+    whole = tmp_path / "whole.nq"
+    lines = [f"<urn:s{i}> <urn:p> \"{'值' * (i % 7)}\" <urn:g{i % 3}> .\n"
+             for i in range(500)]
+    whole.write_text("".join(lines), encoding="utf-8")
+    parts = floor.split(whole, tmp_path / "parts", 1000)
+    assert len(parts) > 10
+    assert b"".join(p.read_bytes() for p in parts) == whole.read_bytes()
+    assert all(p.read_bytes().endswith(b" .\n") for p in parts)
+    assert all(p.stat().st_size >= 1000 for p in parts[:-1])
+
+
+@pytest.mark.slow  # builds the five examples once, loads their quads twice: ~15 s
+def test_load_floor_loads_a_builds_quads_in_batches(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "kg", "build", str(ROOT / "examples"
+                    / "notices"), "-o", str(out), "--no-html"],
+                   check=True, capture_output=True, timeout=300, cwd=ROOT)
+    floor: Any = _load_floor()
+    whole = tmp_path / "whole.nq"
+    quads = floor.write_nquads(out / "graph.trig", whole)
+    import pyoxigraph
+
+    built = pyoxigraph.Store.read_only(str(out / "store"))
+    assert quads == len(built) > 10_000
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "load_floor.py"), str(out),
+         "--batch-mb", "1", "2", "--json", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    small, large = json.loads(completed.stdout)
+    size_mb = whole.stat().st_size / 2**20
+    assert small["nquads_mb"] == large["nquads_mb"] == round(size_mb, 1)
+    assert small["loads"] == len(floor.split(whole, tmp_path / "1", 2**20))
+    assert large["loads"] == len(floor.split(whole, tmp_path / "2", 2 << 20))
+    assert small["loads"] > large["loads"] > 1
+    for run in (small, large):
+        assert run["quads"] == quads
+        assert run["cpu_s"] > 0 and run["wall_s"] > 0 and run["peak_rss_mb"] > 0
+        assert 0 <= run["compaction_s"] + run["flush_s"] <= run["cpu_s"]
+        assert run["loading_s"] == round(run["cpu_s"] - run["compaction_s"]
+                                         - run["flush_s"], 1)
+    # The temporary N-Quads and stores are gone.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1", "2", "out", "whole.nq"]
