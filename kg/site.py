@@ -150,9 +150,11 @@ def _write_whole_site(store_dir: Path, out: Path, max_nodes: int,
     cache.set_inputs({path: digest for path, digest in site.inputs.items()
                       if path in new})
     corpus = site.corpus
+    # Of the listing, as `_write_own_pages` compares it: a listed graph that
+    # holds no notice (no digest on either side) must not send every later
+    # write down this path.
     cache.set_context(context_digest(
-        [(n.iri, n.id) for n in corpus.notices.values()], corpus.digests,
-        corpus.category_labels, max_nodes, dumps),
+        listing, corpus.digests, corpus.category_labels, max_nodes, dumps),
         pickle.dumps((site.slugs, corpus.regulation_labels), protocol=5))
     return written
 

@@ -221,3 +221,28 @@ def test_a_worker_renders_a_notice_page_from_the_cache_alone(
     assert (path, wrote) == (f"notices/{page.stem}.html", True)
     assert page.read_bytes() == expected
     assert worker.corpus.by_id == {}  # let go of with the page
+
+
+def test_a_listed_graph_without_a_notice_does_not_rewrite_the_whole_site(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listing a build gives may name a graph that holds no notice (an
+    orphan record of another store): the next write with nothing changed
+    still renders no page and does not gather the corpus again."""
+    import kg.site
+    from kg.pagedata import Corpus
+
+    listing = [*Corpus(store).listing(),
+               ("https://w3id.org/kg-inspection/notice/zz-none", "zz-none")]
+    site = tmp_path / "site"
+    assert kg.site.write_site(store, site, listing=listing)
+    whole_writes: list[object] = []
+    whole_site = kg.site._write_whole_site
+
+    def counted(*args: object, **kwargs: object) -> list[Path]:
+        whole_writes.append(args)
+        return whole_site(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.site, "_write_whole_site", counted)
+    assert kg.site.write_site(store, site, listing=listing) == []
+    assert whole_writes == []
