@@ -101,13 +101,20 @@ def test_make_corpus_city_shape_shares_one_committee_and_its_groups(
     assert len(units) > len(openings) // 2  # mostly distinct units
 
 
-def test_pages_targets_hold_time_to_the_corpus_size() -> None:
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks"
-                                                  / "bench.py")
+def _script(name: str) -> Any:
+    """benchmarks/<name>.py imported as module `name` (its dataclasses need
+    it in sys.modules)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks"
+                                                  / f"{name}.py")
     assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["bench"] = bench
-    spec.loader.exec_module(bench)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pages_targets_hold_time_to_the_corpus_size() -> None:
+    bench = _script("bench")
 
     def row(n: int, seconds: float, kb: float) -> object:
         return bench.PagesRow(n, "city", seconds, seconds / 2, 1.0, kb, 1.0, n, 1.0, 7)
@@ -122,18 +129,8 @@ def test_pages_targets_hold_time_to_the_corpus_size() -> None:
         [row(400, 90, 160)])
 
 
-def _load_floor() -> object:
-    spec = importlib.util.spec_from_file_location("load_floor", ROOT / "benchmarks"
-                                                  / "load_floor.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["load_floor"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_load_floor_splits_at_line_ends_and_keeps_every_byte(tmp_path: Path) -> None:
-    floor: Any = _load_floor()
+    floor = _script("load_floor")
     whole = tmp_path / "whole.nq"
     lines = [f"<urn:s{i}> <urn:p> \"{'值' * (i % 7)}\" <urn:g{i % 3}> .\n"
              for i in range(500)]
@@ -151,7 +148,7 @@ def test_load_floor_loads_a_builds_quads_in_batches(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "kg", "build", str(ROOT / "examples"
                     / "notices"), "-o", str(out), "--no-html"],
                    check=True, capture_output=True, timeout=300, cwd=ROOT)
-    floor: Any = _load_floor()
+    floor = _script("load_floor")
     whole = tmp_path / "whole.nq"
     quads = floor.write_nquads(out / "graph.trig", whole)
     import pyoxigraph
