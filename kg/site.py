@@ -150,9 +150,7 @@ def _write_whole_site(store_dir: Path, out: Path, max_nodes: int,
     cache.set_inputs({path: digest for path, digest in site.inputs.items()
                       if path in new})
     corpus = site.corpus
-    # Of the listing, as `_write_own_pages` compares it: a listed graph that
-    # holds no notice (no digest on either side) must not send every later
-    # write down this path.
+    # Of the listing, as `_write_own_pages` compares it (a graph with no notice too).
     cache.set_context(context_digest(
         listing, corpus.digests, corpus.category_labels, max_nodes, dumps),
         pickle.dumps((site.slugs, corpus.regulation_labels), protocol=5))
