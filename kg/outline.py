@@ -75,14 +75,18 @@ _PARAGRAPH_HEADING = re.compile(
 )
 
 # A heading inside a paragraph; accepted only after sentence punctuation and
-# only as the next item of an enumeration (see _Builder._inline).
+# only as the next item of an enumeration (see _Builder._inline). It is
+# searched for through every paragraph, so it opens with a lookahead for the
+# characters an item can begin with: no match changes, the scan of a notice
+# takes a quarter of the time.
+_INLINE_FIRST = "(?=[一二三四五六七八九十0-9０-９(（" + _CIRCLED + "整落完问])"
 _INLINE_HEADING = re.compile(
-    r"(?P<shi>(?P<shi_n>" + _CN_NUM + ")是)"
+    _INLINE_FIRST + r"(?:(?P<shi>(?P<shi_n>" + _CN_NUM + ")是)"
     r"|(?P<ar_dot>(?P<ar_dot_n>" + _NUM + r")\s?(?P<ar_dot_p>[.．、])(?!\s*[0-9０-９]))"
     r"|(?P<ar_paren>[(（](?P<ar_paren_n>" + _NUM + r")[)）])"
     r"|(?P<circled>[" + _CIRCLED + "])"
     r"|(?P<result>" + _RESULT_WORDS + r"\s*[:：])"
-    r"|(?P<problem>" + _PROBLEM_WORDS + ")"
+    r"|(?P<problem>" + _PROBLEM_WORDS + "))"
 )
 
 # Topic headings written without a number: 关于“X”问题的整改进展情况,

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.extract.numbers import (
+    _AMOUNT,
+    _AMOUNT_FIRST,
+    _DATE_FIRST,
+    _DATES,
+    _ISSUER_LEAD,
+    _YEAR_ANCHOR,
     find_amounts,
     find_dates,
     find_doc_numbers,
@@ -241,6 +251,39 @@ def test_a_doc_number_needs_year_brackets_a_number_and_hao(text: str) -> None:
     assert find_doc_numbers(text) == ()
 
 
+# The 文号 as one pattern, issuer first: what find_doc_numbers must find, which
+# scans from the bracket for speed (the leftmost match of this pattern starts
+# at the earliest of at most 16 Chinese characters before the bracket).
+_DOC_NUMBER_SPEC = re.compile(
+    r"(?P<issuer>[\u4e00-\u9fff]{0,16})\s*[\[〔【［(（]\s*(?P<year>(?:19|20)[0-9０-９]{2})"
+    r"\s*[\]〕】］)）]\s*(?P<number>[0-9０-９]{1,5})\s*号"
+)
+_WORDS = st.sampled_from(
+    "罗投发|根据|见|和|文件|市委办公室关于进一步加强和改进工作|。|，|《办法》|2019|号|[|】".split("|"))
+_SPACES = st.sampled_from(["", " ", "\u3000", "\n"])
+_DOC_NUMBER_LIKE = st.tuples(
+    st.lists(_WORDS, max_size=3).map("".join), _SPACES,
+    st.sampled_from(["[", "〔", "【", "（", "("]), _SPACES,
+    st.sampled_from(["2019", "２０２１", "1999", "1899"]), _SPACES,
+    st.sampled_from(["]", "〕", "】", "）", ")"]), _SPACES,
+    st.sampled_from(["9", "12", "１２", "123456"]), _SPACES,
+    st.sampled_from(["号", "年"]),
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_WORDS, _SPACES, _DOC_NUMBER_LIKE), max_size=8).map("".join))
+def test_doc_numbers_are_what_one_pattern_issuer_first_finds(text: str) -> None:
+    expected = []
+    for m in _DOC_NUMBER_SPEC.finditer(text):
+        lead = _ISSUER_LEAD.match(m.group("issuer"))
+        start = m.start() + (lead.end() if lead else 0)
+        expected.append((text[start : m.end()], m.group("issuer")[start - m.start():],
+                         int(m.group("year")), int(m.group("number")), start, m.end()))
+    assert [(doc.text, doc.issuer, doc.year, doc.number, doc.span.start, doc.span.end)
+            for doc in find_doc_numbers(text)] == expected
+
+
 @pytest.mark.parametrize(
     ("sentence", "written", "yuan", "approximate"),
     [
@@ -283,3 +326,21 @@ def test_find_amounts_on_real_sentences(
 )
 def test_find_amounts_keeps_only_renminbi(sentence: str) -> None:
     assert find_amounts(sentence) == ()
+
+
+_DATE_AND_MONEY_WORDS = (  # separated by "|"
+    "2019年|二〇一九年|２０２０年|3月|十一月|15日|二十八日|号|至|-|2021-03-11|2021.3.11"
+    "|约|近|大约|5.67|1,284|万|余|元|人民币|二十万元|费用|。|，| |3|12|左右|份"
+).split("|")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_AND_MONEY_WORDS), max_size=12).map("".join))
+def test_the_scans_lookaheads_change_no_match(text: str) -> None:
+    # Each lookahead only lets the scan skip characters no match begins with.
+    for pattern, lookahead in ((_DATES, _DATE_FIRST), (_YEAR_ANCHOR, _DATE_FIRST),
+                               (_AMOUNT, _AMOUNT_FIRST)):
+        plain = re.compile(pattern.pattern.replace(lookahead, "", 1))
+        assert plain.pattern != pattern.pattern
+        assert ([m.span() for m in pattern.finditer(text)]
+                == [m.span() for m in plain.finditer(text)])

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.model import HeadingStyle, Section
-from kg.outline import build_outline, is_inline, style_key
+from kg.outline import (
+    _INLINE_FIRST,
+    _INLINE_HEADING,
+    build_outline,
+    is_inline,
+    style_key,
+)
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "notices"
 NOTICES = [
@@ -274,3 +283,22 @@ def test_a_heading_ordinal_is_the_number_its_marker_writes(
     (section,) = build_outline(line).root.children
     assert section.heading is not None
     assert section.heading.ordinal == ordinal
+
+
+# Words separated by "|": markers of every style, result and problem labels,
+# punctuation, text and numbers that are not markers.
+_MARKER_WORDS = (
+    "一是|十二是|1.|２、|3 .|(4)|（５）|①|㉑|问题：|问题(2):|整改完成情况:"
+    "|整改落实情况：|整改进展情况:|整改推进情况:|整改情况:|整改措施：|整改结果:|整改成效:|落实情况:"
+    "|完成情况：|。|，|；| |\n|加强学习|2019.10|5. 67万元"
+).split("|")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MARKER_WORDS), max_size=12).map("".join))
+def test_the_inline_headings_lookahead_changes_no_match(text: str) -> None:
+    # The lookahead only lets the scan skip characters no item begins with.
+    plain = re.compile(_INLINE_HEADING.pattern.replace(_INLINE_FIRST, "", 1))
+    assert plain.pattern != _INLINE_HEADING.pattern
+    assert ([(m.span(), m.lastgroup) for m in _INLINE_HEADING.finditer(text)]
+            == [(m.span(), m.lastgroup) for m in plain.finditer(text)])
