@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract.head import page_field
+from kg.ingest import source_from_text
 from tests.genre import WIDTHS, header, in_width, notice
 
 OPENING = (
@@ -112,3 +114,21 @@ def test_a_publication_before_the_feedback_is_dropped_with_a_warning() -> None:
     h = header(f"{TITLE}\n发布时间:2023-05-01\n{OPENING}\n一、整改工作组织情况\n")
     assert h.published is None
     assert any("publication date 2023-05-01" in w for w in h.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("发布机构:某市某局  发布时间:2023-09-16", "某市某局"),
+        # a field's name inside a word is not the field: the next one is
+        ("转发布机构:不是它 发布机构：某市某局", "某市某局"),
+        ("标题:无关\n信息名称 某市某局 成文日期:2023-09-16", "某市某局"),
+        ("信息发布机构来源:某网", None),
+    ],
+)
+def test_a_page_field_starts_a_line_or_follows_a_space(
+    line: str, value: str | None
+) -> None:
+    text = f"{line}\n{OPENING}\n"
+    found = page_field(text, source_from_text(text), ("发布机构", "信息名称"))
+    assert (found.text if found else None) == value

@@ -77,15 +77,30 @@ PAGE_LABELS = "|".join(
 )
 
 
+def _field_match(text: str, key: str) -> re.Match[str] | None:
+    """The first `key` at the start of a line or after a space, with its value.
+
+    The pattern begins with the key, so the search skips to each of its
+    occurrences at once; where one does not follow a space, the search goes
+    on from the next character (a pattern that began with the condition was
+    tried at every character: 0.3 ms per call)."""
+    pattern = re.compile(
+        f"{key}\\s*[:：]?[ \\t\\u3000]*"
+        f"(?P<value>\\S.*?)(?=\\s{{2,}}|[ \\t]*\\n|\\s*$|(?:{PAGE_LABELS}))",
+        re.M,
+    )
+    position = 0
+    while (m := pattern.search(text, position)) is not None:
+        if m.start() == 0 or text[m.start() - 1].isspace():
+            return m
+        position = m.start() + 1
+    return None
+
+
 def page_field(text: str, source: Source, keys: tuple[str, ...]) -> Span | None:
     """The value of the first of `keys` the page's table gives."""
     for key in keys:
-        pattern = re.compile(
-            f"(?:^|(?<=\\s)){key}\\s*[:：]?[ \\t\\u3000]*"
-            f"(?P<value>\\S.*?)(?=\\s{{2,}}|[ \\t]*\\n|\\s*$|(?:{PAGE_LABELS}))",
-            re.M,
-        )
-        m = pattern.search(text)
+        m = _field_match(text, key)
         if m:
             return strip(text, m.start("value"), m.end("value"))
     # A page reduced by ingest keeps its table in `source.metadata`; its value
