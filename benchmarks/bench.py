@@ -302,25 +302,23 @@ def jieba_alone(files: list[Path]) -> float:
 
 def extraction_one_core(files: list[Path]) -> tuple[float, float]:
     """CPU seconds of extraction alone (read, outline, extract, link), and of
-    all a worker of `kg build` does for a file: extraction, the quads, their
-    N-Quads and Turtle, and the JSON."""
-    from kg.export import notice_to_dict
+    all a worker of `kg build` does for a file (kg.buildworker.extract: the
+    extraction, the quads as N-Quads and Turtle, the JSON, the summary's
+    citations and the rows of the named queries)."""
+    from kg.buildworker import extract, start_worker
     from kg.ingest import read_source
     from kg.pipeline import extract_source
-    from kg.rdf.build import notice_rdf
 
-    def worker(path: Path) -> None:
-        notice = extract_source(read_source(path))
-        notice_rdf(notice)  # its N-Quads and Turtle, as kg.buildworker makes them
-        json.dumps(notice_to_dict(notice), ensure_ascii=False, indent=2)
+    start_worker([])  # jieba's dictionaries and ours, before timing
+    sources = [(str(path), read_source(path).sha256) for path in files]
 
     def all_workers() -> None:
-        for path in files:
-            worker(path)
+        for path, sha256 in sources:
+            extract(path, sha256, Path(path).stem)
 
-    worker(files[0])  # load dictionaries and lexicons before timing
-    extract = cpu_seconds(lambda: [extract_source(read_source(p)) for p in files])
-    return extract, cpu_seconds(all_workers)
+    extract(*sources[0], Path(sources[0][0]).stem)  # lexicons loaded
+    extract_s = cpu_seconds(lambda: [extract_source(read_source(p)) for p in files])
+    return extract_s, cpu_seconds(all_workers)
 
 
 def kg(*args: str) -> list[str]:
