@@ -376,9 +376,9 @@ def _is_han(char: str) -> bool:
 def find_doc_numbers(text: str) -> tuple[DocNumber, ...]:
     """Every 文号: 罗投发[2019]9号, 台市委办室【2019】74号, [2019]1号 (issuer "").
 
-    The issuer is the run of at most 16 Chinese characters before the
-    bracket (spaces between them allowed), never reaching into the 文号
-    before it; the words that lead into it (根据, 按照 …) are not part of it."""
+    The issuer is the run of at most 16 Chinese characters that ends at the
+    bracket or at the spaces before it, never reaching into the 文号 before
+    it; the words that lead into it (根据, 按照 …) are not part of it."""
     found: list[DocNumber] = []
     floor = 0  # where the 文号 before ends
     for m in _DOC_NUMBER.finditer(text):
