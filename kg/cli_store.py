@@ -27,7 +27,7 @@ class _Seconds(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> float:
-        from kg.remote import MAX_TIMEOUT
+        from kg.store import MAX_TIMEOUT
 
         try:
             seconds = float(value)
@@ -236,7 +236,7 @@ def _write_kept(name: str, fmt: str, store_dir: Path, params: dict[str, Any]
     """Every row of query `name` as CSV or JSON, from the rows the build
     kept, written as it is read; False where they are not current."""
     from kg.queries import kept_batches_of, kept_csv_of
-    from kg.rdf.answers import KEPT_COLUMNS
+    from kg.rdf.keptcolumns import KEPT_COLUMNS
 
     if fmt == "csv":
         chunks = kept_csv_of(name, store_dir=store_dir, **params)

@@ -32,12 +32,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from kg.errors import StoreError
+from kg.store import MAX_TIMEOUT
 
 USER_VARIABLE: Final = "KG_ENDPOINT_USER"
 PASSWORD_VARIABLE: Final = "KG_ENDPOINT_PASSWORD"
-# Longer than any request kg makes should take; larger values (1e300, inf) are
-# mistakes, and would overflow the socket layer.
-MAX_TIMEOUT: Final = 24 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)

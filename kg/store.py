@@ -36,6 +36,11 @@ from kg.errors import StoreDamagedError, StoreError
 from kg.vocab import NAMESPACES, iri_term, term
 
 QUERY_TIMEOUT = 60.0  # seconds; `kg sparql` has no option for it
+# The longest timeout kg takes, for a query or a request to a server: longer
+# than any should take; larger values (1e300, inf) are mistakes, and would
+# overflow the socket layer. Here, not in kg.remote: `kg query` checks its
+# --timeout without loading the HTTP client (~30 ms of its start-up).
+MAX_TIMEOUT = 24 * 3600.0
 # Oxigraph keeps written quads in RocksDB memtables until flushed: ~1 KB per
 # quad of a notice graph, so a build of 200 notices held 1 GB. Flushing every
 # so many quads keeps a writer's memory flat at no measurable cost.

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +217,26 @@ def test_the_first_rows_render_as_the_sparql_s(built: Path, fmt: str) -> None:
         assert kept.exit_code == 0 and scanned.exit_code == 0, kept.output
         assert kept.stdout == scanned.stdout and kept.stdout.strip(), (name, fmt)
         assert kept.stderr == scanned.stderr
+
+
+# What `kg query` loads for a kept answer: its start-up is most of the half
+# second a named query may take, and neither the RDF mapping (rdflib) nor the
+# HTTP client (for servers) is needed to read rows from the cache.
+QUERY_IMPORTS = """
+import sys
+from kg.cli import main
+try:
+    main(["query", "measures", "-o", sys.argv[1], "--limit", "3"])
+except SystemExit as end:
+    assert not end.code, end.code
+print(sorted(m for m in ("rdflib", "http.client", "ssl", "jieba") if m in sys.modules))
+"""
+
+
+def test_a_kept_query_loads_neither_rdflib_nor_the_http_client(built: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", QUERY_IMPORTS, str(built)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "measure_id" in done.stdout  # the rows were printed
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.buildcache import CACHE_FILE, FORMAT, ORPHAN_KEY
-from kg.rdf.answers import COUNT_CELL, KEPT_COLUMNS, selector
+from kg.rdf.keptcolumns import COUNT_CELL, KEPT_COLUMNS, selector
 from kg.store import Cell
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

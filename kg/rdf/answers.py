@@ -30,32 +30,12 @@ from functools import cache, lru_cache
 from itertools import product
 from typing import Final
 
+from kg.rdf.keptcolumns import COUNT_CELL, selector
 from kg.rdf.terms import DCTERMS, ELI, KG, RDF, RDFS, SKOS, TIME, XSD, literal
 
 Triple = tuple[str, str, str]
 Key = str | int | None
 
-# The queries whose answers the build keeps, with their columns (those of
-# kg/queries/NAME.rq, in its order).
-KEPT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "inspections": (
-        "notice_id", "inspecting_body", "group", "inspected_unit", "start", "end",
-        "feedback", "published", "problems_stated", "problems_found",
-        "measures_stated", "measures_found", "group_start", "group_end", "notice",
-        "inspection",
-    ),
-    "timeline": ("date", "event", "notice_id", "group", "inspected_unit", "start",
-                 "end", "node"),
-    "categories": ("category", "category_label", "notices", "problems", "notice_id",
-                   "notice_problems", "example", "start", "end", "problem"),
-    "measures": ("notice_id", "problem_id", "categories", "measure_id", "kind",
-                 "text", "start", "end", "measure"),
-    "enacted": ("inspected_unit", "notice_id", "document", "kind", "measure_id",
-                "start", "end", "regulation", "measure"),
-}
-# Where a categories row holds its corpus-wide counts (`notices`,
-# `problems`): written when the query runs, from every notice's rows.
-COUNT_CELL: Final = "\x00"
 _MEASURE_KINDS = "<https://w3id.org/kg-inspection/measure-kinds>"
 
 
@@ -213,18 +193,6 @@ def _row(query: str, keys: Sequence[Key], cells: Sequence[str | None],
     padded = (*keys, None, None, None, None)[:4]
     return KeptRow(query, (padded[0], padded[1], padded[2], padded[3]),
                    "".join(selectors) + " ", _csv_line(texts), " ".join(types))
-
-
-_OWN_IRIS: Final = "<https://w3id.org/kg-inspection/"
-
-
-def selector(name: str, term: str) -> str:
-    """How a kept row says that parameter `name` with value `term` (a SPARQL
-    term) selects it. `KeptRow.selectors` holds one per value, each starting
-    with a space, and ends with a space: a row is selected where its
-    selectors hold this and a space. kg's own IRIs are cut short: half the
-    bytes of a measure's selectors."""
-    return f" {name}={term.replace(_OWN_IRIS, '<~', 1)}"
 
 
 _BUFFER = io.StringIO()
