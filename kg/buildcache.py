@@ -299,10 +299,14 @@ class BuildCache:
         rows = self._db.execute("SELECT key FROM dirty ORDER BY key")
         return [key for (key,) in rows]
 
-    def key_count(self) -> int:
-        """How many regulations the notices cite."""
+    def key_count(self, at_most: int | None = None) -> int:
+        """How many regulations the notices cite, counted no further than
+        `at_most`: the scan of the keys' index stops there (counting all of
+        them read the 600,000 citations of 10,000 notices, 0.6 s of a
+        one-file rebuild that only asks whether there are more than 240)."""
         (count,) = self._db.execute(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT key FROM citations)").fetchone()
+            "SELECT COUNT(*) FROM (SELECT DISTINCT key FROM citations LIMIT ?)",
+            (-1 if at_most is None else at_most,)).fetchone()
         return int(count)
 
     def citations(self, keys: Iterable[str] | None = None) -> Iterator[ScopedCitation]:

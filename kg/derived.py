@@ -8,6 +8,7 @@ needs none of it (kg.build).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -60,8 +61,11 @@ def summarise(
     from kg.rdf.summary import SUMMARY_GRAPH, usage_quads, usages
 
     dirty = cache.dirty_keys()
+    # Incremental while the changed regulations are under `rewrite_share` of
+    # all: while there are more than len(dirty) / rewrite_share of them.
+    enough = math.floor(len(dirty) / rewrite_share) + 1
     if store.contains_graph(SUMMARY_GRAPH.value) and (
-        len(dirty) < rewrite_share * cache.key_count()
+        cache.key_count(at_most=enough) >= enough
     ):
         for start in range(0, len(dirty), keys_per_update):
             keys = dirty[start:start + keys_per_update]

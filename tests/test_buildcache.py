@@ -37,6 +37,7 @@ def test_saved_records_and_citations_are_read_back_and_their_keys_are_dirty(
     cache.save([("/in/b.txt", record("b"), scoped_citations("b", None, [EIGHT]))])
     assert cache.dirty_keys() == sorted(["审计法", "中央八项规定"])
     assert cache.key_count() == 2
+    assert (cache.key_count(at_most=1), cache.key_count(at_most=3)) == (1, 2)
     rows = list(cache.citations(["中央八项规定"]))
     assert [(r.scope, r.notice_id, r.mentions, r.bare) for r in rows] == [
         ("all", "a", 3, 3), ("all", "b", 3, 3), ("cites", "a", 3, 3),

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kg import derived
 from kg.build import build_corpus
 from kg.model import Relation
 from kg.pipeline import extract_notice
@@ -249,3 +252,54 @@ def test_category_summary_counts_every_notice_after_rebuilds_and_orphans(
     (folder / "sanmen-2023.txt").unlink()
     build(folder, out)
     assert category_counts(out) == counted_over_the_notice_graphs(out)
+
+
+class _Cache:
+    """What summarise asks of the build cache: `dirty` changed regulations
+    of `total` cited."""
+
+    def __init__(self, dirty: int, total: int) -> None:
+        self.dirty, self.total, self.cleaned = dirty, total, 0
+
+    def dirty_keys(self) -> list[str]:
+        return [f"k{i}" for i in range(self.dirty)]
+
+    def key_count(self, at_most: int | None = None) -> int:
+        return self.total if at_most is None else min(self.total, at_most)
+
+    def citations(self, keys: list[str]) -> list[object]:
+        return []
+
+    def clean(self, keys: list[str]) -> None:
+        self.cleaned += len(keys)
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.updates = 0
+
+    def contains_graph(self, graph: str) -> bool:
+        return True
+
+    def replace_subjects(self, subjects: object, quads: object) -> None:
+        self.updates += 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2000), st.integers(0, 5000),
+       st.sampled_from([0.1, 0.25, 0.3, 0.5, 1.0]))
+def test_the_summary_is_rewritten_whole_from_the_share_of_changed_regulations(
+    dirty: int, total: int, share: float,
+) -> None:
+    # Incremental while the changed regulations are under `share` of all,
+    # however far the cache counts them.
+    rewrites: list[int] = []
+    store, cache = _Store(), _Cache(dirty, total)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(derived, "_rewrite_summary",
+                      lambda *args: rewrites.append(1))
+        derived.summarise(store, cache, rewrite_share=share,  # type: ignore[arg-type]
+                          keys_per_update=100, batch_bytes=1 << 20)
+    assert bool(rewrites) == (not dirty < share * total)
+    assert cache.cleaned == dirty
+    assert store.updates == (0 if rewrites else -(-dirty // 100))
