@@ -1,10 +1,11 @@
 """What a worker process of `kg build` does: one notice file → its quads,
 Turtle, JSON and summary citations, or why it failed.
 
-A module of its own so that the parent imports the extractors, jieba and the
-RDF mapping only when something is to be extracted: a build with nothing to
-do starts in a third of the time (kg.build). Workers are started with
-``spawn`` and import this module to run `extract`.
+A module of its own so that the parent never imports the extractors and
+jieba: a build with nothing to do starts in a third of the time (kg.build),
+and one that extracts a file does not wait for them. Workers are started
+with ``spawn`` and import this module to run `extract` (kg.workers submits
+it by a function of its own, and `Result` is defined there).
 """
 
 from __future__ import annotations
@@ -18,34 +19,15 @@ from kg.extract import words
 from kg.ingest import read_source
 from kg.link import Gazetteer
 from kg.pipeline import extract_source
-from kg.rdf.answers import KeptRow, kept_rows
+from kg.rdf.answers import kept_rows
 from kg.rdf.build import notice_rdf
 from kg.rdf.rows import category_counts
 from kg.rdf.summary import (
-    ScopedCitation,
     notice_citations,
     notice_date,
     scoped_citations,
 )
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Result:
-    """What a worker sends back: small and picklable, no model objects."""
-
-    notice_id: str
-    graph: str = ""
-    nquads: bytes = b""
-    turtle: bytes = b""
-    json: bytes = b""  # notices/<id>.json
-    warnings: tuple[str, ...] = ()
-    triples: int = 0
-    error: str = ""
-    cacheable: bool = True  # False for internal errors: retry them next time
-    citations: tuple[ScopedCitation, ...] = ()  # what it adds to the summary
-    categories: tuple[tuple[str, int], ...] = ()  # (category id, problems)
-    answers: tuple[KeptRow, ...] = ()  # its rows of the named queries
-
+from kg.workers import Result
 
 # Quads of one notice's graph: serialised three times (N-Quads, Turtle, the
 # store) and held whole; the corpus notice with most has 6,200 and

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import time
@@ -24,7 +25,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from kg.discover import Input
 
 if TYPE_CHECKING:
-    from kg.buildworker import Result
+    from kg.rdf.answers import KeptRow
+    from kg.rdf.summary import ScopedCitation
 
 # Results in flight per worker: enough to keep the workers busy while the
 # writer waits for the loader, few enough to bound memory (~1.2 MB each).
@@ -32,6 +34,26 @@ WINDOW_PER_WORKER = 16
 # Seconds a stopped worker has to finish its task before it is terminated
 # (`stop_workers`): a notice takes 0.02-0.1 s, one at the input limits a few.
 STOP_GRACE_SECONDS = 2.0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Result:
+    """What a worker sends back (kg.buildworker.extract): small and
+    picklable, no model objects. Defined here, not beside `extract`, so that
+    the parent unpickles it without importing the extractors."""
+
+    notice_id: str
+    graph: str = ""
+    nquads: bytes = b""
+    turtle: bytes = b""
+    json: bytes = b""  # notices/<id>.json
+    warnings: tuple[str, ...] = ()
+    triples: int = 0
+    error: str = ""
+    cacheable: bool = True  # False for internal errors: retry them next time
+    citations: tuple[ScopedCitation, ...] = ()  # what it adds to the summary
+    categories: tuple[tuple[str, int], ...] = ()  # (category id, problems)
+    answers: tuple[KeptRow, ...] = ()  # its rows of the named queries
 
 
 class EarlyPool(NamedTuple):
@@ -66,6 +88,15 @@ def _start_worker(gazetteers: list[Path]) -> None:
     from kg import buildworker
 
     buildworker.start_worker(gazetteers)
+
+
+def _extract(path: str, sha256: str, notice_id: str) -> Result:
+    # The task submitted: kg.buildworker.extract, named here for the reason
+    # of `_start_worker` (importing the extractors took 0.15-0.6 s of a
+    # one-file rebuild's parent, waiting for the one result it needs).
+    from kg import buildworker
+
+    return buildworker.extract(path, sha256, notice_id)
 
 
 def _new_pool(workers: int, gazetteers: list[Path]
@@ -121,8 +152,6 @@ def _extract_in_one_pool(
     """Take inputs off `waiting` and yield their results until it is empty or
     a worker dies; then the inputs still in flight go back on `waiting`. The
     pool is ended on the way out."""
-    from kg import buildworker
-
     with pool:
         try:
             window: deque[tuple[Input, concurrent.futures.Future[Result]]] = deque()
@@ -130,13 +159,13 @@ def _extract_in_one_pool(
                 while waiting and len(window) < workers * WINDOW_PER_WORKER:
                     item = waiting.popleft()
                     window.append((item, pool.submit(
-                        buildworker.extract, item.path, item.sha256, item.notice_id)))
+                        _extract, item.path, item.sha256, item.notice_id)))
                 item, future = window.popleft()
                 try:
                     result = future.result()
                 except BrokenProcessPool:
                     waiting.extendleft(reversed([i for i, _ in window]))
-                    yield item, buildworker.Result(
+                    yield item, Result(
                         item.notice_id, cacheable=False,
                         error="internal error: the worker process died "
                         "extracting it (out of memory?)")

@@ -27,9 +27,9 @@ from kg.discover import Input
 from kg.store import Store, atomic_path
 
 if TYPE_CHECKING:
-    from kg.buildworker import Result
     from kg.rdf.answers import KeptRow
     from kg.rdf.summary import ScopedCitation
+    from kg.workers import Result
 
 # N-Quads per bulk load into the store. The loader's memory grows with the
 # batch; its CPU hardly moves (Oxigraph 0.5.13, benchmarks/load_floor.py and

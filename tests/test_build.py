@@ -8,6 +8,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -471,3 +473,27 @@ def _running(pids: set[int]) -> set[int]:
             continue
         running.add(pid)
     return running
+
+
+# The parent of a build that extracts a file: the workers import the
+# extractors and jieba, the parent only submits the task and unpickles its
+# result (kg.workers), so a one-file rebuild does not wait for that import.
+PARENT_IMPORTS = """
+import sys
+from pathlib import Path
+from kg.build import build_corpus
+report = build_corpus([Path(sys.argv[1])], Path(sys.argv[2]), jobs=1, gazetteers=[],
+                      prune=False, progress=False, html=False, dump=False)
+assert report.exit_code(strict=False) == 0, report.summary()
+print(sorted(m for m in ("jieba", "kg.buildworker", "kg.pipeline") if m in sys.modules))
+"""
+
+
+def test_the_parent_of_a_build_never_imports_the_extractors(tmp_path: Path) -> None:
+    example = sorted(CORPUS.glob("*.txt"))[0]
+    done = subprocess.run(
+        [sys.executable, "-c", PARENT_IMPORTS, str(example), str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "notices").is_dir()
